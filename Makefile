@@ -1,0 +1,55 @@
+# KKS platform. `make run` for a local demo, `make test` for the whole suite.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: venv run test lint format bench migrate demo worker clean
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -r requirements.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+migrate: venv
+	mkdir -p var
+	$(MANAGE) migrate --noinput
+
+demo: migrate
+	$(MANAGE) load_regions
+	$(MANAGE) load_framework tatanan/data/kks-2025.yaml --publish
+	$(MANAGE) seed_demo
+
+# Serves the app with a background worker on a folder broker (no Redis needed).
+run: demo
+	@$(MANAGE) seed_demo --print-logins
+	@echo "KKS berjalan di http://$(HOST):$(PORT)/"
+	@trap 'kill 0' INT TERM EXIT; \
+	$(VENV)/bin/celery -A kks worker -P solo -l warning & \
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+worker: venv
+	$(VENV)/bin/celery -A kks worker -l info
+
+test: venv
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -q -p no:cacheprovider
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+bench: venv
+	$(MANAGE) bench
+
+clean:
+	rm -rf var

@@ -1,0 +1,132 @@
+"""Shared fixtures: a small framework, one cycle, and a persona per role.
+
+Personas: ``coordinator`` and ``opd_officer`` (regency A), ``reviewer`` (health
+office of regency A), ``provincial`` (province of A), ``national``, ``admin_user``,
+and ``outsider`` (a coordinator of regency B in another province).
+"""
+
+import os
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def province(db):
+    from forums.tests.factories import ProvinceFactory
+
+    return ProvinceFactory(code="35", name="Jawa Timur")
+
+
+@pytest.fixture
+def regency(province):
+    from forums.tests.factories import RegencyFactory
+
+    return RegencyFactory(code="35.71", name="Kota Kediri", parent=province)
+
+
+@pytest.fixture
+def other_regency(db):
+    from forums.tests.factories import ProvinceFactory, RegencyFactory
+
+    other = ProvinceFactory(code="73", name="Sulawesi Selatan")
+    return RegencyFactory(code="73.71", name="Kota Makassar", parent=other)
+
+
+@pytest.fixture
+def opd_kind(db):
+    from forums.tests.factories import OpdKindFactory
+
+    return OpdKindFactory(code="dinkes", name="Dinas Kesehatan")
+
+
+@pytest.fixture
+def opd(regency, opd_kind):
+    from forums.tests.factories import OpdFactory
+
+    return OpdFactory(regency=regency, kind=opd_kind, name="Dinas Kesehatan Kota Kediri", short_name="Dinkes")
+
+
+@pytest.fixture
+def framework(opd_kind):
+    from tatanan.tests.factories import make_framework
+
+    return make_framework(opd_kind=opd_kind)
+
+
+@pytest.fixture
+def cycle(framework):
+    from evaluations.tests.factories import CycleFactory
+
+    return CycleFactory(framework=framework, name="Siklus 2025")
+
+
+@pytest.fixture
+def assessment(cycle, regency):
+    from evaluations.tests.factories import make_assessment
+
+    return make_assessment(cycle=cycle, regency=regency)
+
+
+@pytest.fixture
+def other_assessment(cycle, other_regency):
+    from evaluations.tests.factories import make_assessment
+
+    return make_assessment(cycle=cycle, regency=other_regency)
+
+
+def _user(role, region=None, **kw):
+    from forums.tests.factories import UserFactory
+
+    return UserFactory(role=role, region=region, **kw)
+
+
+@pytest.fixture
+def coordinator(regency):
+    return _user("forum_coordinator", regency, username="koordinator")
+
+
+@pytest.fixture
+def opd_officer(regency, opd):
+    return _user("opd_officer", regency, opd=opd, username="petugas_opd")
+
+
+@pytest.fixture
+def reviewer(regency):
+    return _user("health_reviewer", regency, username="reviewer")
+
+
+@pytest.fixture
+def provincial(province):
+    return _user("provincial_official", province, username="provinsi")
+
+
+@pytest.fixture
+def national(db):
+    return _user("national_verifier", None, username="pusat")
+
+
+@pytest.fixture
+def admin_user(db):
+    return _user("admin", None, username="admin", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def outsider(other_regency):
+    return _user("forum_coordinator", other_regency, username="orang_luar")

@@ -1,0 +1,312 @@
+"""How well: cycles, assessments, indicator responses, evidence, reviews and dossiers.
+
+State changes happen only in ``services.py``; history tables are append-only.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Cycle(models.Model):
+    """A programme cycle with its framework version and the windows of each stage."""
+
+    name = models.CharField(_("nama"), max_length=120)
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    framework = models.ForeignKey(
+        "tatanan.FrameworkVersion", verbose_name=_("kerangka"), on_delete=models.PROTECT, related_name="cycles"
+    )
+    self_assessment_opens = models.DateTimeField(_("penilaian mandiri dibuka"))
+    self_assessment_closes = models.DateTimeField(_("penilaian mandiri ditutup"))
+    provincial_opens = models.DateTimeField(_("verifikasi provinsi dibuka"))
+    provincial_closes = models.DateTimeField(_("verifikasi provinsi ditutup"))
+    national_opens = models.DateTimeField(_("verifikasi pusat dibuka"))
+    national_closes = models.DateTimeField(_("verifikasi pusat ditutup"))
+    response_window_days = models.PositiveSmallIntegerField(
+        _("batas perbaikan (hari)"), default=7, help_text=_("Waktu untuk memperbaiki setelah dikembalikan.")
+    )
+    reopened_until = models.DateTimeField(
+        _("dibuka kembali sampai"), null=True, blank=True,
+        help_text=_("Admin dapat membuka kembali pengisian dan verifikasi sampai waktu ini."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "name"]
+        verbose_name = _("siklus")
+        verbose_name_plural = _("siklus")
+
+    def __str__(self):
+        return self.name
+
+
+class AssessmentStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("Pengisian")
+    PROVINCIAL = "provincial", _("Verifikasi provinsi")
+    NATIONAL = "national", _("Verifikasi pusat")
+    DONE = "done", _("Selesai")
+
+
+class Assessment(models.Model):
+    """One kabupaten/kota in one cycle."""
+
+    cycle = models.ForeignKey(Cycle, verbose_name=_("siklus"), on_delete=models.PROTECT, related_name="assessments")
+    regency = models.ForeignKey(
+        "forums.Region", verbose_name=_("kabupaten/kota"), on_delete=models.PROTECT, related_name="assessments"
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=AssessmentStatus.choices, default=AssessmentStatus.IN_PROGRESS
+    )
+    odf_kecamatan_count = models.PositiveIntegerField(_("jumlah kecamatan"), default=0)
+    odf_village_count = models.PositiveIntegerField(_("jumlah desa/kelurahan"), default=0)
+    odf_stop_babs_count = models.PositiveIntegerField(_("jumlah desa/kelurahan stop BABS"), default=0)
+    narrative = models.TextField(_("narasi umum"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["cycle", "regency__code"]
+        verbose_name = _("penilaian")
+        verbose_name_plural = _("penilaian")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "regency"], name="assessment_unique_per_cycle"),
+            models.CheckConstraint(
+                condition=models.Q(odf_stop_babs_count__lte=models.F("odf_village_count")),
+                name="assessment_odf_not_above_villages",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.regency} — {self.cycle}"
+
+
+class Stage(models.TextChoices):
+    KABUPATEN = "kabupaten", _("Kabupaten/Kota")
+    PROVINSI = "provinsi", _("Provinsi")
+    PUSAT = "pusat", _("Pusat")
+
+
+class ResponseStatus(models.TextChoices):
+    DRAFT = "draft", _("Draf")
+    SUBMITTED = "submitted", _("Diajukan")
+    REVISION_REQUESTED = "revision_requested", _("Perlu perbaikan")
+    RESUBMITTED = "resubmitted", _("Diajukan ulang")
+    ACCEPTED = "accepted", _("Diterima")
+
+
+class Response(models.Model):
+    """The answer of one regency to one indicator, with the score at each level.
+
+    ``stage`` is the level currently responsible for the response and
+    ``status`` its state at that level. Acceptance at kabupaten level moves the
+    response to the provincial stage (status submitted), and so on; acceptance
+    at the national stage is final. ``version`` is bumped by every write and is
+    checked by reviews, so two reviewers cannot both win silently.
+    """
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("penilaian"), on_delete=models.CASCADE, related_name="responses"
+    )
+    indicator = models.ForeignKey(
+        "tatanan.Indicator", verbose_name=_("indikator"), on_delete=models.PROTECT, related_name="responses"
+    )
+    value = models.PositiveSmallIntegerField(_("nilai mandiri"), null=True, blank=True)
+    value_provincial = models.PositiveSmallIntegerField(_("nilai provinsi"), null=True, blank=True)
+    value_national = models.PositiveSmallIntegerField(_("nilai pusat"), null=True, blank=True)
+    achievement = models.TextField(_("capaian"), blank=True)
+    achievement_previous = models.TextField(_("capaian tahun sebelumnya"), blank=True)
+    explanation = models.TextField(_("penjelasan OPD"), blank=True)
+    stage = models.CharField(_("tingkat"), max_length=10, choices=Stage.choices, default=Stage.KABUPATEN)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ResponseStatus.choices, default=ResponseStatus.DRAFT, db_index=True
+    )
+    revision_due = models.DateTimeField(_("batas perbaikan"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["assessment", "indicator__sort_order"]
+        verbose_name = _("jawaban indikator")
+        verbose_name_plural = _("jawaban indikator")
+        constraints = [models.UniqueConstraint(fields=["assessment", "indicator"], name="response_unique_indicator")]
+        indexes = [models.Index(fields=["stage", "status"], name="response_stage_status")]
+
+    def __str__(self):
+        return f"{self.assessment} / {self.indicator.code}"
+
+
+class StatusChange(models.Model):
+    """Append-only history of every state change of a response."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="history")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    stage = models.CharField(_("tingkat"), max_length=10, choices=Stage.choices)
+    from_status = models.CharField(_("dari"), max_length=20, choices=ResponseStatus.choices)
+    to_status = models.CharField(_("ke"), max_length=20, choices=ResponseStatus.choices)
+    value = models.PositiveSmallIntegerField(_("nilai"), null=True, blank=True)
+    reason = models.ForeignKey(
+        "RevisionReason", verbose_name=_("alasan"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(_("catatan"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("riwayat status")
+        verbose_name_plural = _("riwayat status")
+
+    def __str__(self):
+        return f"{self.response_id}: {self.from_status} → {self.to_status}"
+
+
+class RevisionReason(models.Model):
+    """Catalogue of reasons for sending a response back."""
+
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    label = models.CharField(_("alasan"), max_length=200)
+    active = models.BooleanField(_("aktif"), default=True)
+
+    class Meta:
+        ordering = ["label"]
+        verbose_name = _("alasan perbaikan")
+        verbose_name_plural = _("alasan perbaikan")
+
+    def __str__(self):
+        return self.label
+
+
+class Comment(models.Model):
+    """Append-only discussion thread on a response."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    body = models.TextField(_("komentar"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("komentar")
+        verbose_name_plural = _("komentar")
+
+    def __str__(self):
+        return self.body[:60]
+
+
+def evidence_upload_to(instance, filename):
+    # Random name; the original name is kept only in the database.
+    return f"evidence/{instance.uploaded_at:%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Evidence(models.Model):
+    """A piece of evidence for a response; its file content lives in versions."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="evidence")
+    title = models.CharField(_("judul"), max_length=200)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("ditarik"), null=True, blank=True)
+    current = models.ForeignKey(
+        "EvidenceVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["response", "created_at", "pk"]
+        verbose_name = _("bukti dukung")
+        verbose_name_plural = _("bukti dukung")
+
+    def __str__(self):
+        return self.title
+
+
+class EvidenceVersion(models.Model):
+    """One uploaded file; never overwritten or deleted by the application."""
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("versi"))
+    file = models.FileField(_("berkas"), upload_to=evidence_upload_to, max_length=255)
+    original_name = models.CharField(_("nama berkas"), max_length=255)
+    content_type = models.CharField(_("jenis"), max_length=120)
+    size = models.PositiveBigIntegerField(_("ukuran (bita)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(_("diunggah"))
+
+    class Meta:
+        ordering = ["evidence", "number"]
+        verbose_name = _("versi bukti dukung")
+        verbose_name_plural = _("versi bukti dukung")
+        constraints = [models.UniqueConstraint(fields=["evidence", "number"], name="evidence_version_unique")]
+
+    def __str__(self):
+        return f"{self.original_name} (v{self.number})"
+
+
+class Notification(models.Model):
+    """In-app inbox entry; e-mail is sent alongside by the service."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    verb = models.CharField(_("jenis"), max_length=40)
+    message = models.TextField(_("pesan"))
+    url = models.CharField(max_length=300, blank=True)
+    response = models.ForeignKey(Response, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(_("dibaca"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notifikasi")
+        verbose_name_plural = _("notifikasi")
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self):
+        return self.message[:60]
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Dalam antrean")
+    RENDERING = "rendering", _("Sedang dibuat")
+    READY = "ready", _("Siap")
+    FAILED = "failed", _("Gagal")
+
+
+class ReportKind(models.TextChoices):
+    DOSSIER = "dossier", _("Dosir verifikasi")
+    READINESS = "readiness", _("Laporan kesiapan")
+
+
+class ReportJob(models.Model):
+    """A PDF rendered in the background: a dossier of one assessment or a readiness report."""
+
+    kind = models.CharField(_("jenis"), max_length=12, choices=ReportKind.choices)
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="report_jobs")
+    assessment = models.ForeignKey(
+        Assessment, null=True, blank=True, on_delete=models.CASCADE, related_name="report_jobs"
+    )
+    region = models.ForeignKey(
+        "forums.Region", null=True, blank=True, on_delete=models.CASCADE, related_name="report_jobs",
+        help_text=_("Provinsi untuk laporan kesiapan; kosong berarti nasional."),
+    )
+    include_appendix = models.BooleanField(_("lampirkan berkas PDF bukti"), default=False)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(_("kemajuan (%)"), default=0)
+    error = models.TextField(_("kesalahan"), blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    file = models.FileField(upload_to="reports/%Y/%m/", blank=True, max_length=255)
+    sha256 = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("dokumen PDF")
+        verbose_name_plural = _("dokumen PDF")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} #{self.pk}"

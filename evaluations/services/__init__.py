@@ -1,0 +1,1 @@
+"""Business actions, one module per area: keyword-only ``<noun>_<verb>`` functions."""

@@ -1,0 +1,272 @@
+"""The access policy: the one place that answers who may see and do what.
+
+Two kinds of function:
+- scopes, ``<noun>s_visible_to(user) -> QuerySet``: the rows a user may see;
+  a row outside the scope is answered with 404 by the views;
+- predicates, ``can_<verb>_<noun>(user, obj) -> bool``: whether a user may act
+  on an object they can see; a refusal is answered with 403.
+
+Views fetch through ``get_for_user_or_404`` and services re-check the
+predicates, so tasks and commands cannot bypass the policy.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from .models import Body, Region, RegionLevel, Role
+
+REGENCY_ROLES = {Role.FORUM_COORDINATOR, Role.OPD_OFFICER}
+NATIONWIDE_ROLES = {Role.NATIONAL_VERIFIER, Role.ADMIN}
+
+
+# --- who is who -------------------------------------------------------------
+
+def role_of(user) -> str | None:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.is_superuser:
+        return Role.ADMIN
+    return user.role or None
+
+
+def is_admin(user) -> bool:
+    return role_of(user) == Role.ADMIN
+
+
+def is_nationwide(user) -> bool:
+    return role_of(user) in NATIONWIDE_ROLES
+
+
+def _scope_region(user) -> Region | None:
+    return user.region if user.region_id else None
+
+
+def province_of(user) -> int | None:
+    """The province id of a user's region, or None."""
+    region = _scope_region(user)
+    if region is None:
+        return None
+    if region.level == RegionLevel.PROVINCE:
+        return region.pk
+    return region.parent_id
+
+
+# --- scopes -----------------------------------------------------------------
+
+def regencies_visible_to(user) -> QuerySet[Region]:
+    """Kabupaten/kota the user may see."""
+    role = role_of(user)
+    regencies = Region.objects.regencies()
+    if role is None:
+        return regencies.none()
+    if role in NATIONWIDE_ROLES:
+        return regencies
+    region = _scope_region(user)
+    if region is None:
+        return regencies.none()
+    if region.level == RegionLevel.PROVINCE:
+        return regencies.filter(parent_id=region.pk)
+    if region.level == RegionLevel.REGENCY:
+        return regencies.filter(pk=region.pk)
+    return regencies.none()
+
+
+def provinces_visible_to(user) -> QuerySet[Region]:
+    role = role_of(user)
+    provinces = Region.objects.provinces()
+    if role in NATIONWIDE_ROLES:
+        return provinces
+    if role in (Role.PROVINCIAL_OFFICIAL, Role.HEALTH_REVIEWER):
+        region = _scope_region(user)
+        if region is not None and region.level == RegionLevel.PROVINCE:
+            return provinces.filter(pk=region.pk)
+    return provinces.none()
+
+
+def _regency_filter(user, field: str) -> Q | None:
+    """A Q restricting ``field`` (a path to a regency Region) to the user's scope; None = everything."""
+    role = role_of(user)
+    if role is None:
+        return Q(pk__in=[])
+    if role in NATIONWIDE_ROLES:
+        return None
+    region = _scope_region(user)
+    if region is None:
+        return Q(pk__in=[])
+    if region.level == RegionLevel.PROVINCE:
+        return Q(**{f"{field}__parent_id": region.pk})
+    if region.level == RegionLevel.REGENCY:
+        return Q(**{f"{field}_id": region.pk})
+    return Q(pk__in=[])
+
+
+def _scoped(qs: QuerySet, user, field: str) -> QuerySet:
+    condition = _regency_filter(user, field)
+    return qs if condition is None else qs.filter(condition)
+
+
+def assessments_visible_to(user) -> QuerySet:
+    from evaluations.models import Assessment
+
+    return _scoped(Assessment.objects.all(), user, "regency")
+
+
+def responses_visible_to(user) -> QuerySet:
+    from evaluations.models import Response
+
+    return _scoped(Response.objects.all(), user, "assessment__regency")
+
+
+def evidence_versions_visible_to(user) -> QuerySet:
+    from evaluations.models import EvidenceVersion
+
+    return _scoped(EvidenceVersion.objects.all(), user, "evidence__response__assessment__regency")
+
+
+def report_jobs_visible_to(user) -> QuerySet:
+    """Dossiers of visible assessments, and readiness reports of visible provinces."""
+    from evaluations.models import ReportJob, ReportKind
+
+    jobs = ReportJob.objects.all()
+    role = role_of(user)
+    if role is None:
+        return jobs.none()
+    if role in NATIONWIDE_ROLES:
+        return jobs
+    dossiers = Q(kind=ReportKind.DOSSIER, assessment__in=assessments_visible_to(user))
+    readiness = Q(kind=ReportKind.READINESS, region__in=provinces_visible_to(user))
+    return jobs.filter(dossiers | readiness)
+
+
+def bodies_visible_to(user) -> QuerySet[Body]:
+    """Bodies whose scope region (regency, or province for Tim Pembina Provinsi) the user covers."""
+    role = role_of(user)
+    bodies = Body.objects.all()
+    if role is None:
+        return bodies.none()
+    if role in NATIONWIDE_ROLES:
+        return bodies
+    region = _scope_region(user)
+    if region is None:
+        return bodies.none()
+    if region.level == RegionLevel.PROVINCE:
+        return bodies.filter(Q(scope_region_id=region.pk) | Q(scope_region__parent_id=region.pk))
+    return bodies.filter(scope_region_id=region.pk)
+
+
+# --- predicates -------------------------------------------------------------
+
+def can_manage_body(user, body: Body) -> bool:
+    """Forum coordinators keep their regency's bodies; provincial officials their province's Tim Pembina."""
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return True
+    if role == Role.FORUM_COORDINATOR:
+        return body.scope_region_id == user.region_id
+    if role == Role.PROVINCIAL_OFFICIAL:
+        return body.scope_region_id == user.region_id
+    return False
+
+
+def can_create_body_in(user, scope_region: Region) -> bool:
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return True
+    return role in (Role.FORUM_COORDINATOR, Role.PROVINCIAL_OFFICIAL) and scope_region.pk == user.region_id
+
+
+def can_view_assessment(user, assessment) -> bool:
+    return assessments_visible_to(user).filter(pk=assessment.pk).exists()
+
+
+def can_edit_assessment(user, assessment) -> bool:
+    """General data and ODF figures: the regency's forum coordinator (or an admin)."""
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return True
+    return role == Role.FORUM_COORDINATOR and assessment.regency_id == user.region_id
+
+
+def opd_responsible_for(user, indicator) -> bool:
+    """Whether an OPD officer's OPD kind is responsible for the indicator (uses the prefetch if any)."""
+    if not user.opd_id:
+        return False
+    kind_id = user.opd.kind_id
+    return any(k.pk == kind_id for k in indicator.responsible_opd_kinds.all())
+
+
+def can_fill_response(user, response) -> bool:
+    """Write the regency's own answer: coordinator for any indicator, OPD officer for its indicators."""
+    role = role_of(user)
+    regency_id = response.assessment.regency_id
+    if role == Role.ADMIN:
+        return True
+    if role == Role.FORUM_COORDINATOR:
+        return regency_id == user.region_id
+    if role == Role.OPD_OFFICER:
+        return regency_id == user.region_id and opd_responsible_for(user, response.indicator)
+    return False
+
+
+def can_review_stage(user, stage: str, regency: Region) -> bool:
+    """Whether the user reviews responses of ``regency`` at ``stage`` (kabupaten/provinsi/pusat)."""
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return True
+    region = _scope_region(user)
+    if stage == "kabupaten":
+        if role != Role.HEALTH_REVIEWER or region is None:
+            return False
+        return region.pk in (regency.pk, regency.parent_id)
+    if stage == "provinsi":
+        if role not in (Role.PROVINCIAL_OFFICIAL, Role.HEALTH_REVIEWER) or region is None:
+            return False
+        return region.level == RegionLevel.PROVINCE and region.pk == regency.parent_id
+    if stage == "pusat":
+        return role == Role.NATIONAL_VERIFIER
+    return False
+
+
+def can_review_response(user, response) -> bool:
+    return can_review_stage(user, response.stage, response.assessment.regency)
+
+
+def can_comment_response(user, response) -> bool:
+    """Anyone who can fill or review at any stage may add to the thread."""
+    if can_fill_response(user, response):
+        return True
+    regency = response.assessment.regency
+    return any(can_review_stage(user, stage, regency) for stage in ("kabupaten", "provinsi", "pusat"))
+
+
+def can_request_dossier(user, assessment) -> bool:
+    """Everyone who sees the assessment except OPD officers may ask for its dossier."""
+    return role_of(user) != Role.OPD_OFFICER and can_view_assessment(user, assessment)
+
+
+def can_view_province_report(user, province: Region) -> bool:
+    return provinces_visible_to(user).filter(pk=province.pk).exists()
+
+
+def can_view_national_report(user) -> bool:
+    return is_nationwide(user)
+
+
+def can_manage_cycle(user) -> bool:
+    return is_admin(user)
+
+
+# --- fetch helpers for views ---------------------------------------------------
+
+def get_for_user_or_404(scope: QuerySet, *, check=None, user=None, **lookup):
+    """Fetch from a scope (404 when outside it), then apply ``check(user, obj)`` (403 when False)."""
+    try:
+        obj = scope.get(**lookup)
+    except scope.model.DoesNotExist:
+        raise Http404 from None
+    if check is not None and not check(user, obj):
+        raise PermissionDenied
+    return obj

@@ -1,0 +1,38 @@
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_reports_database_and_broker(client):
+    response = client.get(reverse("healthz"))
+    body = response.json()
+    assert body["database"] is True
+    assert set(body) == {"status", "database", "broker"}
+
+
+def test_login_page_is_in_indonesian_by_default(client):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert 'lang="id"' in response.content.decode()
+    assert "Masuk ke KKS" in response.content.decode()
+
+
+def test_home_requires_login(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
+
+
+def test_home_lists_visible_assessments(client, coordinator, assessment, other_assessment):
+    client.force_login(coordinator)
+    html = client.get(reverse("home")).content.decode()
+    assert "Kota Kediri" in html
+    assert "Kota Makassar" not in html
+
+
+def test_security_headers_present(client):
+    response = client.get(reverse("login"))
+    assert "default-src 'self'" in response["Content-Security-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"

@@ -1,0 +1,121 @@
+"""What is measured: versioned frameworks, tatanan, indicators and their scales.
+
+Nothing here is hard-coded: every framework comes from a data file loaded by
+``manage.py load_framework``. A published framework is never edited; a new
+cycle uses a new version.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class FrameworkStatus(models.TextChoices):
+    DRAFT = "draft", _("Draf")
+    PUBLISHED = "published", _("Terbit")
+
+
+class FrameworkVersion(models.Model):
+    code = models.SlugField(_("kode"), max_length=60, unique=True)
+    name = models.CharField(_("nama"), max_length=200)
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    description = models.TextField(_("keterangan"), blank=True)
+    source = models.TextField(_("sumber"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=FrameworkStatus.choices, default=FrameworkStatus.DRAFT)
+    published_at = models.DateTimeField(_("diterbitkan"), null=True, blank=True)
+    checksum = models.CharField(_("checksum berkas"), max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "code"]
+        verbose_name = _("versi kerangka")
+        verbose_name_plural = _("versi kerangka")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_published(self):
+        return self.status == FrameworkStatus.PUBLISHED
+
+
+class Tatanan(models.Model):
+    framework = models.ForeignKey(
+        FrameworkVersion, verbose_name=_("kerangka"), on_delete=models.CASCADE, related_name="tatanan"
+    )
+    number = models.PositiveSmallIntegerField(_("nomor"))
+    name = models.CharField(_("nama"), max_length=200)
+    description = models.TextField(_("keterangan"), blank=True)
+
+    class Meta:
+        ordering = ["framework", "number"]
+        verbose_name = _("tatanan")
+        verbose_name_plural = _("tatanan")
+        constraints = [models.UniqueConstraint(fields=["framework", "number"], name="tatanan_unique_number")]
+
+    def __str__(self):
+        return f"{self.number}. {self.name}"
+
+
+class IndicatorKind(models.TextChoices):
+    TATANAN = "tatanan", _("Indikator tatanan")
+    KELEMBAGAAN = "kelembagaan", _("Indikator kelembagaan")
+
+
+class Indicator(models.Model):
+    framework = models.ForeignKey(
+        FrameworkVersion, verbose_name=_("kerangka"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    tatanan = models.ForeignKey(
+        Tatanan, verbose_name=_("tatanan"), null=True, blank=True, on_delete=models.CASCADE, related_name="indicators"
+    )
+    kind = models.CharField(_("jenis"), max_length=12, choices=IndicatorKind.choices, default=IndicatorKind.TATANAN)
+    code = models.CharField(_("kode"), max_length=20, help_text=_("Misalnya T1-09 atau K-03."))
+    number = models.PositiveSmallIntegerField(_("nomor"))
+    name = models.TextField(_("indikator"))
+    operational_definition = models.TextField(_("definisi operasional"), blank=True)
+    data_source = models.TextField(_("sumber data"), blank=True)
+    required_evidence = models.TextField(_("bukti dukung"), blank=True)
+    body_kind = models.CharField(
+        _("lembaga"), max_length=24, blank=True, help_text=_("Untuk indikator kelembagaan: jenis lembaga yang dinilai.")
+    )
+    responsible_opd_kinds = models.ManyToManyField(
+        "forums.OpdKind", verbose_name=_("OPD penanggung jawab"), blank=True, related_name="indicators"
+    )
+    sort_order = models.PositiveIntegerField(_("urutan"), default=0)
+
+    class Meta:
+        ordering = ["framework", "sort_order"]
+        verbose_name = _("indikator")
+        verbose_name_plural = _("indikator")
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="indicator_unique_code"),
+            models.CheckConstraint(
+                condition=(models.Q(kind="tatanan", tatanan__isnull=False) | models.Q(kind="kelembagaan", tatanan__isnull=True)),
+                name="indicator_kind_matches_tatanan",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name[:80]}"
+
+    def allowed_values(self):
+        """Scale values, highest first; uses the prefetched options when present."""
+        return sorted((o.value for o in self.scale_options.all()), reverse=True)
+
+
+class ScaleOption(models.Model):
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="scale_options")
+    value = models.PositiveSmallIntegerField(_("nilai"))
+    description = models.TextField(_("kriteria"))
+
+    class Meta:
+        ordering = ["indicator", "-value"]
+        verbose_name = _("pilihan skala")
+        verbose_name_plural = _("pilihan skala")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "value"], name="scale_unique_value"),
+            models.CheckConstraint(condition=models.Q(value__in=[0, 25, 50, 75, 100]), name="scale_value_allowed"),
+        ]
+
+    def __str__(self):
+        return f"{self.value}: {self.description[:60]}"

@@ -1,0 +1,200 @@
+"""Pure KKS scoring: tatanan scores, overall score and the Swasti Saba level.
+
+No Django imports: this module takes plain values and returns frozen
+dataclasses, so it can be tested with the published figures alone.
+
+Rules (Juknis Penilaian KKS 2025, see docs and shared research):
+- a tatanan score is the mean of its indicator values, i.e.
+  sum(values) / (n * 100) * 100, where an unanswered indicator counts as 0;
+- Padapa: ODF >= 80% and score 71-80; Wiwerda: ODF >= 90% and 81-90;
+  Wistara: ODF 100% and >= 91; kelembagaan must be in place for any level.
+Whether the score band applies to the mean of the tatanan or to every tatanan
+is not settled in the sources, so it is a policy parameter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from enum import Enum
+
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+ROUNDING = ROUND_HALF_UP
+SCALE_VALUES = frozenset({0, 25, 50, 75, 100})
+
+
+class ScoringError(ValueError):
+    """A value that the framework does not allow."""
+
+
+def quantize(value: Decimal) -> Decimal:
+    """The single rounding step: two decimals, half up (as the published figures)."""
+    return value.quantize(CENT, rounding=ROUNDING)
+
+
+class Level(str, Enum):
+    NONE = "none"
+    PADAPA = "padapa"
+    WIWERDA = "wiwerda"
+    WISTARA = "wistara"
+
+
+LEVEL_ORDER = (Level.NONE, Level.PADAPA, Level.WIWERDA, Level.WISTARA)
+
+
+class BandBasis(str, Enum):
+    MEAN = "mean"  # the mean of the tatanan scores must reach the band
+    EACH_TATANAN = "each_tatanan"  # every tatanan must reach the band
+
+
+@dataclass(frozen=True)
+class LevelRule:
+    level: Level
+    min_score: Decimal
+    min_odf: Decimal
+
+
+@dataclass(frozen=True)
+class ScoringPolicy:
+    """Thresholds of the award rules; defaults are the 2025 Juknis."""
+
+    rules: tuple[LevelRule, ...] = (
+        LevelRule(Level.PADAPA, Decimal(71), Decimal(80)),
+        LevelRule(Level.WIWERDA, Decimal(81), Decimal(90)),
+        LevelRule(Level.WISTARA, Decimal(91), Decimal(100)),
+    )
+    band_basis: BandBasis = BandBasis.MEAN
+    require_kelembagaan: bool = True
+
+    def rule_for(self, level: Level) -> LevelRule | None:
+        return next((r for r in self.rules if r.level == level), None)
+
+
+DEFAULT_POLICY = ScoringPolicy()
+
+
+@dataclass(frozen=True)
+class TatananScore:
+    total: int
+    count: int
+    answered: int
+    percent: Decimal
+
+    @property
+    def max_total(self) -> int:
+        return self.count * 100
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """One reason the next level is not reached: what is required and what there is."""
+
+    code: str  # "score", "odf", "kelembagaan" or "tatanan:<key>"
+    required: Decimal | None = None
+    actual: Decimal | None = None
+
+    @property
+    def gap(self) -> Decimal | None:
+        if self.required is None or self.actual is None:
+            return None
+        return quantize(max(self.required - self.actual, Decimal(0)))
+
+
+@dataclass(frozen=True)
+class Readiness:
+    level: Level
+    score: Decimal
+    odf_percent: Decimal
+    kelembagaan_complete: bool
+    next_level: Level | None
+    missing: tuple[Shortfall, ...] = field(default_factory=tuple)
+
+
+def validate_value(value: int, allowed: Iterable[int]) -> int:
+    """Return ``value`` if the indicator's scale allows it, else raise ScoringError."""
+    allowed_set = set(allowed)
+    if not allowed_set <= SCALE_VALUES:
+        raise ScoringError(f"scale {sorted(allowed_set)} has values outside 0/25/50/75/100")
+    if value not in allowed_set:
+        raise ScoringError(f"value {value} is not on the scale {sorted(allowed_set, reverse=True)}")
+    return value
+
+
+def tatanan_score(values: Sequence[int | None]) -> TatananScore:
+    """Mean of the indicator values in percent; an unanswered indicator counts as 0."""
+    count = len(values)
+    answered = sum(1 for v in values if v is not None)
+    total = sum(v for v in values if v is not None)
+    if count == 0:
+        return TatananScore(total=0, count=0, answered=0, percent=Decimal(0))
+    percent = quantize(Decimal(total) * HUNDRED / (Decimal(count) * HUNDRED))
+    return TatananScore(total=total, count=count, answered=answered, percent=percent)
+
+
+def overall_score(scores: Iterable[TatananScore]) -> Decimal:
+    """Mean of the tatanan percentages (each tatanan weighs the same)."""
+    percents = [s.percent for s in scores if s.count]
+    if not percents:
+        return Decimal(0)
+    return quantize(sum(percents, Decimal(0)) / Decimal(len(percents)))
+
+
+def odf_percent(villages_total: int, villages_odf: int) -> Decimal:
+    """Share of desa/kelurahan declared stop BABS (ODF), in percent."""
+    if villages_total <= 0:
+        return Decimal(0)
+    if villages_odf < 0 or villages_odf > villages_total:
+        raise ScoringError("ODF villages must be between 0 and the number of villages")
+    return quantize(Decimal(villages_odf) * HUNDRED / Decimal(villages_total))
+
+
+def kelembagaan_complete(values: Sequence[int | None]) -> bool:
+    """Kelembagaan is in place when every kelembagaan indicator is answered above 0."""
+    return bool(values) and all(v is not None and v > 0 for v in values)
+
+
+def _meets(rule: LevelRule, *, score: Decimal, tatanan: Mapping[str, TatananScore], odf: Decimal,
+           kelembagaan: bool, policy: ScoringPolicy) -> list[Shortfall]:
+    missing: list[Shortfall] = []
+    if policy.require_kelembagaan and not kelembagaan:
+        missing.append(Shortfall("kelembagaan"))
+    if odf < rule.min_odf:
+        missing.append(Shortfall("odf", rule.min_odf, odf))
+    if policy.band_basis == BandBasis.EACH_TATANAN:
+        for key, ts in tatanan.items():
+            if ts.percent < rule.min_score:
+                missing.append(Shortfall(f"tatanan:{key}", rule.min_score, ts.percent))
+    elif score < rule.min_score:
+        missing.append(Shortfall("score", rule.min_score, score))
+    return missing
+
+
+def readiness(
+    *,
+    tatanan: Mapping[str, TatananScore],
+    odf: Decimal,
+    kelembagaan: bool,
+    policy: ScoringPolicy = DEFAULT_POLICY,
+) -> Readiness:
+    """The highest level whose rule is met, and what the next level still lacks."""
+    score = overall_score(tatanan.values())
+    reached = Level.NONE
+    for rule in sorted(policy.rules, key=lambda r: r.min_score):
+        if not _meets(rule, score=score, tatanan=tatanan, odf=odf, kelembagaan=kelembagaan, policy=policy):
+            reached = rule.level
+    higher = [r for r in sorted(policy.rules, key=lambda r: r.min_score)
+              if LEVEL_ORDER.index(r.level) > LEVEL_ORDER.index(reached)]
+    next_rule = higher[0] if higher else None
+    missing = tuple(
+        _meets(next_rule, score=score, tatanan=tatanan, odf=odf, kelembagaan=kelembagaan, policy=policy)
+    ) if next_rule else ()
+    return Readiness(
+        level=reached,
+        score=score,
+        odf_percent=odf,
+        kelembagaan_complete=kelembagaan,
+        next_level=next_rule.level if next_rule else None,
+        missing=missing,
+    )
