@@ -1,7 +1,11 @@
 """Who and where: regions, OPD, KKS bodies with their SK, memberships and users."""
 
+import os
+import uuid
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -136,6 +140,12 @@ class BodyKind(models.TextChoices):
     POKJA = "pokja", _("Pokja Desa/Kelurahan Sehat")
 
 
+def sk_upload_to(instance, filename):
+    """A random stored name; only the extension (already matched to the content) is kept."""
+    ext = os.path.splitext(filename)[1].lower()[:6]
+    return f"sk/{timezone.now():%Y}/{uuid.uuid4().hex}{ext}"
+
+
 class Body(models.Model):
     """A KKS institution with its SK decree, work plan and budget."""
 
@@ -156,7 +166,9 @@ class Body(models.Model):
     sk_date = models.DateField(_("tanggal SK"), null=True, blank=True)
     sk_signed_by = models.CharField(_("SK ditandatangani oleh"), max_length=160, blank=True)
     sk_valid_until = models.DateField(_("SK berlaku sampai"), null=True, blank=True)
-    sk_file = models.FileField(_("berkas SK"), upload_to="sk/%Y/", blank=True)
+    sk_file = models.FileField(_("berkas SK"), upload_to=sk_upload_to, blank=True)
+    sk_file_name = models.CharField(_("nama berkas SK"), max_length=200, blank=True)
+    sk_file_type = models.CharField(_("jenis berkas SK"), max_length=120, blank=True)
     work_plan = models.TextField(_("rencana kerja"), blank=True)
     work_plan_years = models.CharField(_("tahun rencana kerja"), max_length=40, blank=True)
     budget_amount = models.DecimalField(_("anggaran (Rp)"), max_digits=16, decimal_places=2, null=True, blank=True)
