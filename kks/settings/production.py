@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env
+from .base import STATIC_ROOT, env
 
 DEBUG = False
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
@@ -15,14 +15,26 @@ SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
 SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=True)
+# Monitors call /healthz on the app server directly, without TLS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 3600)
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=STATIC_ROOT)
+
+# Behind nginx every request comes from the proxy's address: django-axes must
+# count failed logins per real client, taken from X-Forwarded-For as appended
+# by the trusted proxies (see docs/deploy.md).
+KKS_TRUSTED_PROXY_COUNT = env.int("KKS_TRUSTED_PROXY_COUNT", default=1)
+AXES_CLIENT_IP_CALLABLE = "kks.middleware.client_ip"
 
 if env.str("AWS_STORAGE_BUCKET_NAME", default=""):
     # S3-compatible object storage for evidence and PDFs (see docs/deploy.md).
-    STORAGES = {  # noqa: F405
+    STORAGES = {
         **STORAGES,  # noqa: F405
         "default": {
             "BACKEND": "storages.backends.s3.S3Storage",
