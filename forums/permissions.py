@@ -157,6 +157,28 @@ def bodies_visible_to(user) -> QuerySet[Body]:
     return bodies.filter(scope_region_id=region.pk)
 
 
+def memberships_visible_to(user) -> QuerySet:
+    """Seats in the bodies the user sees."""
+    from .models import Membership
+
+    return Membership.objects.filter(body__in=bodies_visible_to(user))
+
+
+def opds_visible_to(user) -> QuerySet:
+    """OPD of the kabupaten/kota the user sees."""
+    from .models import Opd
+
+    return _scoped(Opd.objects.all(), user, "regency")
+
+
+def body_scopes_visible_to(user) -> QuerySet[Region]:
+    """Regions that can own bodies (provinces and kabupaten/kota) and that the user sees."""
+    return Region.objects.filter(
+        Q(pk__in=regencies_visible_to(user).values("pk")) | Q(pk__in=provinces_visible_to(user).values("pk"))
+    )
+
+
+
 # --- predicates -------------------------------------------------------------
 
 def can_manage_body(user, body: Body) -> bool:
@@ -176,6 +198,15 @@ def can_create_body_in(user, scope_region: Region) -> bool:
     if role == Role.ADMIN:
         return True
     return role in (Role.FORUM_COORDINATOR, Role.PROVINCIAL_OFFICIAL) and scope_region.pk == user.region_id
+
+
+def can_manage_opds(user, regency: Region) -> bool:
+    """The regency's forum coordinator keeps its list of OPD (and an admin anywhere)."""
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return True
+    return role == Role.FORUM_COORDINATOR and regency.pk == user.region_id
+
 
 
 def can_view_assessment(user, assessment) -> bool:

@@ -1,9 +1,11 @@
-from django.urls import path
+"""URL map of the forums app; each views module owns its patterns."""
 
-from . import views
+from .views import bodies, memberships, opds
 
 app_name = "forums"
 
 urlpatterns = [
-    path("", views.body_list, name="body-list"),
+    *bodies.urlpatterns,
+    *memberships.urlpatterns,
+    *opds.urlpatterns,
 ]

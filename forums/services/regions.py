@@ -126,11 +126,12 @@ def _normalise_regency_code(code: str) -> str:
 
 
 @transaction.atomic
-def regions_load(*, regency_codes=()) -> RegionLoadResult:
+def regions_load(*, regency_codes=(), include_base: bool = True) -> RegionLoadResult:
     """Load (or refresh) all provinces and kabupaten/kota, plus kecamatan and desa of ``regency_codes``.
 
     Idempotent: a re-run creates nothing and updates only rows whose name,
-    kind or parent changed in the source.
+    kind or parent changed in the source. ``include_base=False`` skips the
+    provinces and kabupaten/kota (the regencies asked for must then exist).
     """
     regions = region_source()
     wanted = [_normalise_regency_code(c) for c in regency_codes]
@@ -144,8 +145,9 @@ def regions_load(*, regency_codes=()) -> RegionLoadResult:
     by_level: dict[str, list[tuple[str, str]]] = {}
     for code, name in regions.items():
         by_level.setdefault(level_of_code(code), []).append((code, name))
-    _upsert(sorted(by_level[RegionLevel.PROVINCE]), RegionLevel.PROVINCE, result)
-    _upsert(sorted(by_level[RegionLevel.REGENCY]), RegionLevel.REGENCY, result)
+    if include_base:
+        _upsert(sorted(by_level[RegionLevel.PROVINCE]), RegionLevel.PROVINCE, result)
+        _upsert(sorted(by_level[RegionLevel.REGENCY]), RegionLevel.REGENCY, result)
     if wanted:
         prefixes = tuple(f"{c}." for c in wanted)
         districts = sorted((c, n) for c, n in by_level[RegionLevel.DISTRICT] if c.startswith(prefixes))

@@ -1,0 +1,93 @@
+"""Role x view matrix: the exact status code of every forums page for every persona."""
+
+import pytest
+from django.urls import reverse
+
+PERSONAS = ["coordinator", "opd_officer", "reviewer", "provincial", "national", "admin_user", "outsider"]
+
+ALL_200 = dict.fromkeys(PERSONAS, 200)
+REGENCY_VISIBLE = {**ALL_200, "outsider": 404}
+REGENCY_KEEPER = {
+    "coordinator": 200,
+    "opd_officer": 403,
+    "reviewer": 403,
+    "provincial": 403,
+    "national": 403,
+    "admin_user": 200,
+    "outsider": 404,
+}
+REGENCY_KEEPER_POST = {p: 302 if code == 200 else code for p, code in REGENCY_KEEPER.items()}
+PROVINCE_VISIBLE = {
+    "coordinator": 404,
+    "opd_officer": 404,
+    "reviewer": 404,
+    "provincial": 200,
+    "national": 200,
+    "admin_user": 200,
+    "outsider": 404,
+}
+PROVINCE_KEEPER = {**PROVINCE_VISIBLE, "national": 403}
+
+# (case id, method, url name, object fixture or None, expected codes)
+CASES = [
+    ("body-list", "get", "forums:body-list", None, ALL_200),
+    ("body-detail", "get", "forums:body-detail", "forum", REGENCY_VISIBLE),
+    ("body-detail-provinsi", "get", "forums:body-detail", "tim_pembina_provinsi", PROVINCE_VISIBLE),
+    ("body-edit", "get", "forums:body-edit", "forum", REGENCY_KEEPER),
+    ("body-edit-provinsi", "get", "forums:body-edit", "tim_pembina_provinsi", PROVINCE_KEEPER),
+    ("body-sk-download", "get", "forums:body-sk-download", "forum_with_sk", REGENCY_VISIBLE),
+    ("body-create", "get", "forums:body-create", "regency", REGENCY_KEEPER),
+    ("body-create-provinsi", "get", "forums:body-create", "province", PROVINCE_KEEPER),
+    ("regency-load-subregions", "post", "forums:regency-load-subregions", "regency", REGENCY_KEEPER_POST),
+    ("membership-add", "get", "forums:membership-add", "forum", REGENCY_KEEPER),
+    ("membership-edit", "get", "forums:membership-edit", "seat", REGENCY_KEEPER),
+    ("membership-end", "post", "forums:membership-end", "seat", REGENCY_KEEPER_POST),
+    ("opd-index", "get", "forums:opd-index", None, ALL_200),
+    ("opd-list", "get", "forums:opd-list", "regency", REGENCY_VISIBLE),
+    ("opd-create", "get", "forums:opd-create", "regency", REGENCY_KEEPER),
+    ("opd-edit", "get", "forums:opd-edit", "opd", REGENCY_KEEPER),
+]
+
+
+def _url(request, name, obj_fixture):
+    if obj_fixture is None:
+        return reverse(name)
+    return reverse(name, args=[request.getfixturevalue(obj_fixture).pk])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(("method", "name", "obj", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_status_code_per_persona(request, client, persona, method, name, obj, expected):
+    # Every persona exists in every case, so scopes are tested against a populated database.
+    users = {p: request.getfixturevalue(p) for p in PERSONAS}
+    request.getfixturevalue("tim_pembina_provinsi")
+    url = _url(request, name, obj)
+    client.force_login(users[persona])
+
+    response = getattr(client, method)(url)
+
+    assert response.status_code == expected[persona]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("method", "name", "obj"), [c[1:4] for c in CASES], ids=[c[0] for c in CASES])
+def test_anonymous_is_sent_to_login(request, client, method, name, obj):
+    url = _url(request, name, obj)
+
+    response = getattr(client, method)(url)
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "obj"), [("forums:membership-end", "seat"), ("forums:regency-load-subregions", "regency")]
+)
+def test_post_only_actions_refuse_get(request, client, admin_user, name, obj):
+    client.force_login(admin_user)
+
+    response = client.get(_url(request, name, obj))
+
+    assert response.status_code == 405
