@@ -1,4 +1,8 @@
-from django.contrib import admin
+import datetime
+
+from django.contrib import admin, messages
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Assessment,
@@ -27,9 +31,37 @@ class AppendOnlyAdmin(admin.ModelAdmin):
         return False
 
 
+def _reopen(modeladmin, request, queryset, days):
+    from .services.cycles import cycle_reopen
+
+    until = timezone.now() + datetime.timedelta(days=days) if days else None
+    for cycle in queryset:
+        cycle_reopen(cycle=cycle, until=until, actor=request.user)
+    if until:
+        modeladmin.message_user(request, _("Siklus dibuka kembali sampai %(until)s.") % {"until": until})
+    else:
+        modeladmin.message_user(request, _("Pembukaan kembali diakhiri."), messages.INFO)
+
+
+@admin.action(description=_("Buka kembali pengisian dan verifikasi selama 3 hari"))
+def reopen_3_days(modeladmin, request, queryset):
+    _reopen(modeladmin, request, queryset, 3)
+
+
+@admin.action(description=_("Buka kembali pengisian dan verifikasi selama 7 hari"))
+def reopen_7_days(modeladmin, request, queryset):
+    _reopen(modeladmin, request, queryset, 7)
+
+
+@admin.action(description=_("Akhiri pembukaan kembali"))
+def end_reopening(modeladmin, request, queryset):
+    _reopen(modeladmin, request, queryset, 0)
+
+
 @admin.register(Cycle)
 class CycleAdmin(admin.ModelAdmin):
     list_display = ("name", "year", "framework", "self_assessment_closes", "reopened_until")
+    actions = [reopen_3_days, reopen_7_days, end_reopening]
 
 
 @admin.register(Assessment)

@@ -1,11 +1,15 @@
 """URL map of the evaluations app; each views module owns its patterns."""
 
-from .views import assessments, inbox, reports
+from .views import assessments, comments, evidence, fill, inbox, reports, review
 
 app_name = "evaluations"
 
 urlpatterns = [
     *assessments.urlpatterns,
+    *fill.urlpatterns,
+    *evidence.urlpatterns,
+    *comments.urlpatterns,
+    *review.urlpatterns,
     *inbox.urlpatterns,
     *reports.urlpatterns,
 ]

@@ -261,6 +261,57 @@ def can_review_stage(user, stage: str, regency: Region) -> bool:
     return False
 
 
+def responses_to_review_by(user) -> QuerySet:
+    """Responses at a stage the user reviews, in the regencies where they review it (mirrors can_review_stage)."""
+    from evaluations.models import Response
+
+    responses = Response.objects.all()
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return responses
+    if role == Role.NATIONAL_VERIFIER:
+        return responses.filter(stage="pusat")
+    region = _scope_region(user)
+    if region is None:
+        return responses.none()
+    condition = Q(pk__in=[])
+    if role == Role.HEALTH_REVIEWER:
+        condition |= Q(stage="kabupaten") & (
+            Q(assessment__regency_id=region.pk) | Q(assessment__regency__parent_id=region.pk)
+        )
+    if role in (Role.PROVINCIAL_OFFICIAL, Role.HEALTH_REVIEWER) and region.level == RegionLevel.PROVINCE:
+        condition |= Q(stage="provinsi", assessment__regency__parent_id=region.pk)
+    return responses.filter(condition)
+
+
+def reviewers_for_stage(stage: str, regency: Region) -> QuerySet:
+    """Active users (admins excluded) who review ``regency`` at ``stage``: the recipients of "waits for review"."""
+    from .models import User
+
+    users = User.objects.filter(is_active=True, is_superuser=False)
+    if stage == "kabupaten":
+        return users.filter(role=Role.HEALTH_REVIEWER, region_id__in=[regency.pk, regency.parent_id])
+    if stage == "provinsi":
+        return users.filter(
+            role__in=[Role.PROVINCIAL_OFFICIAL, Role.HEALTH_REVIEWER],
+            region_id=regency.parent_id,
+            region__level=RegionLevel.PROVINCE,
+        )
+    if stage == "pusat":
+        return users.filter(role=Role.NATIONAL_VERIFIER)
+    return users.none()
+
+
+def fillers_for_response(response) -> QuerySet:
+    """Active users who fill ``response`` (mirrors can_fill_response, admins excluded): recipients of its news."""
+    from .models import User
+
+    kinds = [k.pk for k in response.indicator.responsible_opd_kinds.all()]
+    return User.objects.filter(is_active=True, is_superuser=False, region_id=response.assessment.regency_id).filter(
+        Q(role=Role.FORUM_COORDINATOR) | Q(role=Role.OPD_OFFICER, opd__kind_id__in=kinds)
+    )
+
+
 def can_review_response(user, response) -> bool:
     return can_review_stage(user, response.stage, response.assessment.regency)
 

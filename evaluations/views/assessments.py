@@ -1,25 +1,74 @@
-"""Assessment pages."""
+"""The assessment page: general data, progress, scores and the Swasti Saba forecast."""
 
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from evaluations.forms.assessment import AssessmentGeneralForm
+from evaluations.selectors.forecast import readiness_views
+from evaluations.selectors.progress import Progress, kelembagaan_checklist, opd_progress, tatanan_progress
 from evaluations.selectors.scores import assessment_scores
-from forums.permissions import assessments_visible_to, get_for_user_or_404
+from evaluations.services.assessments import GENERAL_FIELDS, assessment_update_general
+from evaluations.services.cycles import SELF_ASSESSMENT, window_is_open, window_states
+from evaluations.services.errors import WorkflowError
+from forums.permissions import can_edit_assessment
+
+from .fill import visible_assessment
+
+
+def _render(request, assessment, *, form=None, status=200):
+    scores = assessment_scores(assessment)
+    progress = tatanan_progress(assessment)
+    can_edit = can_edit_assessment(request.user, assessment) and window_is_open(assessment.cycle, SELF_ASSESSMENT)
+    if can_edit and form is None:
+        form = AssessmentGeneralForm(instance=assessment)
+    rows = [(row, progress.get(row.tatanan.pk, Progress())) for row in scores.tatanan]
+    context = {
+        "assessment": assessment,
+        "windows": window_states(assessment.cycle),
+        "scores": scores,
+        "readiness": readiness_views(scores),
+        "tatanan_rows": rows,
+        "kelembagaan_progress": progress.get(None, Progress()),
+        "kelembagaan": kelembagaan_checklist(assessment),
+        "opd_rows": opd_progress(assessment),
+        "form": form if can_edit else None,
+    }
+    return render(request, "evaluations/assessment_detail.html", context, status=status)
 
 
 @login_required
 def assessment_detail(request, pk):
-    assessment = get_for_user_or_404(
-        assessments_visible_to(request.user).select_related("cycle", "regency", "regency__parent"), pk=pk
-    )
-    return render(
-        request,
-        "evaluations/assessment_detail.html",
-        {"assessment": assessment, "scores": assessment_scores(assessment)},
-    )
+    return _render(request, visible_assessment(request, pk))
+
+
+@login_required
+@require_POST
+def assessment_general(request, pk):
+    assessment = visible_assessment(request, pk)
+    if not can_edit_assessment(request.user, assessment):
+        raise PermissionDenied
+    form = AssessmentGeneralForm(request.POST, instance=assessment)
+    if form.is_valid():
+        try:
+            assessment_update_general(
+                assessment=assessment, data={f: form.cleaned_data[f] for f in GENERAL_FIELDS}, actor=request.user
+            )
+        except WorkflowError as error:
+            messages.error(request, str(error))
+            return redirect("evaluations:assessment-detail", pk=pk)
+        messages.success(request, _("Data umum tersimpan."))
+        return redirect("evaluations:assessment-detail", pk=pk)
+    return _render(request, visible_assessment(request, pk), form=form)
 
 
 urlpatterns = [
     path("penilaian/<int:pk>/", assessment_detail, name="assessment-detail"),
+    path("penilaian/<int:pk>/data-umum/", assessment_general, name="assessment-general"),
 ]

@@ -1,0 +1,1 @@
+"""Forms of the evaluations pages: validation only; the services do the work."""

@@ -1,0 +1,58 @@
+"""The indicator card form (fill) and the comment form."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from evaluations.models import Response
+
+from .files import MultipleCheckedFileField
+
+SAVE = "save"
+SUBMIT = "submit"
+
+
+class ResponseForm(forms.Form):
+    value = forms.TypedChoiceField(
+        label=_("Nilai mandiri"), coerce=int, empty_value=None, required=False, widget=forms.RadioSelect
+    )
+    achievement = forms.CharField(
+        label=_("Capaian tahun penilaian"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    achievement_previous = forms.CharField(
+        label=_("Capaian tahun sebelumnya"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    explanation = forms.CharField(label=_("Penjelasan OPD"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    evidence_title = forms.CharField(label=_("Judul bukti dukung baru"), required=False, max_length=200)
+    evidence_files = MultipleCheckedFileField(label=_("Unggah bukti dukung"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, response: Response, **kwargs):
+        kwargs.setdefault("prefix", f"r{response.pk}")
+        kwargs.setdefault(
+            "initial",
+            {
+                "value": response.value,
+                "achievement": response.achievement,
+                "achievement_previous": response.achievement_previous,
+                "explanation": response.explanation,
+                "version": response.version,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.response = response
+        self.fields["value"].choices = [
+            (o.value, f"{o.value} — {o.description}") for o in response.indicator.scale_options.all()
+        ]
+
+    @property
+    def action(self) -> str:
+        return SUBMIT if self.data.get("action") == SUBMIT else SAVE
+
+    def fill_data(self) -> dict:
+        return {f: self.cleaned_data[f] for f in ("value", "achievement", "achievement_previous", "explanation")}
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label=_("Komentar baru"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,0 +1,93 @@
+"""The reviewer's decision and the review-queue filter."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db.models import Case, IntegerField, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from evaluations.models import Response, RevisionReason
+from evaluations.selectors.queue import KELEMBAGAAN
+from evaluations.services.responses import ACCEPT, OTHER_REASON, REVISE, SCORE_FIELD
+from forums.models import OpdKind, Region
+from tatanan.models import Tatanan
+
+
+def active_reasons():
+    last = Case(When(code=OTHER_REASON, then=Value(1)), default=Value(0), output_field=IntegerField())
+    return RevisionReason.objects.filter(active=True).order_by(last, "label")
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Keputusan"),
+        choices=[(ACCEPT, _("Terima")), (REVISE, _("Kembalikan untuk perbaikan"))],
+        widget=forms.RadioSelect,
+    )
+    value = forms.TypedChoiceField(
+        label=_("Nilai"), coerce=int, empty_value=None, required=False, widget=forms.RadioSelect
+    )
+    reason = forms.ModelChoiceField(
+        label=_("Alasan perbaikan"),
+        queryset=RevisionReason.objects.none(),
+        required=False,
+        empty_label=_("— pilih alasan —"),
+    )
+    note = forms.CharField(
+        label=_("Catatan"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, response: Response, **kwargs):
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("version", response.version)
+        super().__init__(*args, **kwargs)
+        self.response = response
+        self.fields["reason"].queryset = active_reasons()
+        self.score_field = SCORE_FIELD.get(response.stage)
+        if self.score_field is None:
+            del self.fields["value"]
+        else:
+            self.fields["value"].label = Response._meta.get_field(self.score_field).verbose_name.capitalize()
+            self.fields["value"].choices = [
+                (o.value, f"{o.value} — {o.description}") for o in response.indicator.scale_options.all()
+            ]
+            current = getattr(response, self.score_field)
+            self.fields["value"].initial = current if current is not None else response.value
+
+    def clean(self):
+        data = super().clean()
+        decision = data.get("decision")
+        if decision == REVISE and not data.get("reason"):
+            self.add_error("reason", _("Pilih alasan perbaikan."))
+        reason = data.get("reason")
+        if decision == REVISE and reason and reason.code == OTHER_REASON and not data.get("note", "").strip():
+            self.add_error("note", _("Tuliskan catatan bila alasannya 'Lainnya'."))
+        if decision == ACCEPT and self.score_field and data.get("value") is None:
+            self.add_error("value", _("Pilih nilai sebelum menerima."))
+        return data
+
+
+class QueueFilterForm(forms.Form):
+    regency = forms.ModelChoiceField(
+        label=_("Kabupaten/kota"), queryset=Region.objects.none(), required=False, empty_label=_("Semua")
+    )
+    tatanan = forms.ChoiceField(label=_("Tatanan"), required=False)
+    opd = forms.ModelChoiceField(
+        label=_("OPD penanggung jawab"), queryset=OpdKind.objects.none(), required=False, empty_label=_("Semua")
+    )
+
+    def __init__(self, *args, waiting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["regency"].queryset = Region.objects.filter(pk__in=waiting.values("assessment__regency")).order_by(
+            "code"
+        )
+        tatanan = Tatanan.objects.filter(pk__in=waiting.values("indicator__tatanan")).select_related("framework")
+        self.fields["tatanan"].choices = [
+            ("", _("Semua")),
+            *((str(t.pk), f"{t} ({t.framework.year})") for t in tatanan.order_by("framework__year", "number")),
+            (KELEMBAGAAN, _("Kelembagaan")),
+        ]
+        self.fields["opd"].queryset = OpdKind.objects.filter(
+            pk__in=waiting.values("indicator__responsible_opd_kinds")
+        ).order_by("name")

@@ -1,0 +1,64 @@
+"""Responses with everything their cards show, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from evaluations.models import (
+    Assessment,
+    Comment,
+    Evidence,
+    EvidenceVersion,
+    Response,
+    ResponseStatus,
+    StatusChange,
+)
+from tatanan.models import IndicatorKind, Tatanan
+
+
+def with_card_data(responses: QuerySet[Response]) -> QuerySet[Response]:
+    """Load indicator, scale, OPD kinds, evidence (all versions), history and comments with the responses."""
+    return responses.select_related("indicator", "indicator__tatanan", "updated_by").prefetch_related(
+        "indicator__scale_options",
+        "indicator__responsible_opd_kinds",
+        Prefetch(
+            "evidence",
+            queryset=Evidence.objects.select_related("current", "created_by").prefetch_related(
+                Prefetch("versions", queryset=EvidenceVersion.objects.select_related("uploaded_by"))
+            ),
+        ),
+        Prefetch("history", queryset=StatusChange.objects.select_related("actor", "reason")),
+        Prefetch("comments", queryset=Comment.objects.select_related("author")),
+    )
+
+
+def decorate(response: Response) -> Response:
+    """Split the prefetched evidence into active and withdrawn, and find the last send-back."""
+    evidence = list(response.evidence.all())
+    response.active_evidence = [e for e in evidence if e.withdrawn_at is None]
+    response.withdrawn_evidence = [e for e in evidence if e.withdrawn_at is not None]
+    history = list(response.history.all())
+    response.last_revision = next(
+        (h for h in reversed(history) if h.to_status == ResponseStatus.REVISION_REQUESTED), None
+    )
+    return response
+
+
+def responses_for_fill(*, assessment: Assessment, tatanan: Tatanan | None) -> list[Response]:
+    """The responses of one tatanan (or of kelembagaan when ``tatanan`` is None), in framework order."""
+    responses = with_card_data(Response.objects.filter(assessment=assessment))
+    if tatanan is None:
+        responses = responses.filter(indicator__kind=IndicatorKind.KELEMBAGAAN)
+    else:
+        responses = responses.filter(indicator__tatanan=tatanan)
+    rows = list(responses.order_by("indicator__sort_order", "pk"))
+    for row in rows:
+        row.assessment = assessment  # already loaded with cycle and regency: no query per card
+        decorate(row)
+    return rows
+
+
+def response_for_card(*, assessment: Assessment, pk: int) -> Response:
+    response = with_card_data(Response.objects.all()).get(assessment=assessment, pk=pk)
+    response.assessment = assessment
+    return decorate(response)

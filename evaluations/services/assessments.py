@@ -1,0 +1,48 @@
+"""Assessments: opening one per regency and cycle, and its general data (ODF figures, narrative)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from evaluations.models import Assessment, Cycle, Response
+from forums.models import Region
+from forums.permissions import can_edit_assessment, can_manage_cycle
+
+from .cycles import SELF_ASSESSMENT, require_window
+from .errors import WorkflowError
+
+GENERAL_FIELDS = ("odf_kecamatan_count", "odf_village_count", "odf_stop_babs_count", "narrative")
+
+
+@transaction.atomic
+def assessment_create(*, cycle: Cycle, regency: Region, actor) -> Assessment:
+    """The assessment of ``regency`` in ``cycle`` with one draft response per indicator (idempotent)."""
+    if not can_manage_cycle(actor):
+        raise PermissionDenied
+    assessment, _created = Assessment.objects.get_or_create(cycle=cycle, regency=regency)
+    existing = set(assessment.responses.values_list("indicator_id", flat=True))
+    Response.objects.bulk_create(
+        Response(assessment=assessment, indicator_id=pk)
+        for pk in cycle.framework.indicators.values_list("pk", flat=True)
+        if pk not in existing
+    )
+    return assessment
+
+
+@transaction.atomic
+def assessment_update_general(*, assessment: Assessment, data: dict, actor) -> Assessment:
+    """Save the ODF figures and the general narrative (forum coordinator, self-assessment window)."""
+    if not can_edit_assessment(actor, assessment):
+        raise PermissionDenied
+    require_window(assessment.cycle, SELF_ASSESSMENT)
+    values = {f: data[f] for f in GENERAL_FIELDS if f in data}
+    villages = values.get("odf_village_count", assessment.odf_village_count)
+    stop_babs = values.get("odf_stop_babs_count", assessment.odf_stop_babs_count)
+    if stop_babs > villages:
+        raise WorkflowError(_("Jumlah desa/kelurahan stop BABS tidak boleh melebihi jumlah desa/kelurahan."))
+    for field, value in values.items():
+        setattr(assessment, field, value)
+    assessment.save(update_fields=[*values, "updated_at"])
+    return assessment

@@ -1,0 +1,33 @@
+"""Domain errors raised by the services; their message is shown to the user as is."""
+
+from django.core.exceptions import ValidationError
+
+
+class WorkflowError(ValidationError):
+    """A business rule refused the action (message in Bahasa Indonesia)."""
+
+    default_code = "workflow"
+
+    def __init__(self, message, code=None, params=None):
+        super().__init__(message, code=code or self.default_code, params=params)
+
+    def __str__(self):
+        return " ".join(self.messages)
+
+
+class WindowClosed(WorkflowError):
+    """The cycle window for this action is closed and not reopened."""
+
+    default_code = "window_closed"
+
+
+class StaleVersion(WorkflowError):
+    """Someone else changed the response since the form was loaded."""
+
+    default_code = "stale"
+
+
+class InvalidTransition(WorkflowError):
+    """The response is not in a state that allows the action."""
+
+    default_code = "invalid_transition"

@@ -1,0 +1,77 @@
+"""Evidence files: several per response, versioned, never deleted by the application.
+
+Files are checked by content (kks.uploads.check_upload), stored through the
+default storage under a random name (see evidence_upload_to) and served only by
+the download view. Replacing a file adds a version; withdrawing hides the
+evidence but keeps every version.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from evaluations.models import Evidence, EvidenceVersion
+from kks.uploads import CheckedUpload, check_upload
+
+from .errors import InvalidTransition
+from .guards import lock_response, require_fillable
+
+
+def _store(evidence: Evidence, uploaded, checked: CheckedUpload, *, number: int, actor) -> EvidenceVersion:
+    version = EvidenceVersion(
+        evidence=evidence,
+        number=number,
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        uploaded_by=actor,
+        uploaded_at=timezone.now(),
+    )
+    uploaded.seek(0)
+    version.file.save(checked.original_name, uploaded, save=False)
+    version.save()
+    evidence.current = version
+    evidence.save(update_fields=["current"])
+    return version
+
+
+@transaction.atomic
+def evidence_add(*, response, uploaded, actor, title: str = "", checked: CheckedUpload | None = None) -> Evidence:
+    """Attach a new file to a response that the actor may still change."""
+    locked = lock_response(response)
+    require_fillable(actor, locked)
+    checked = checked or check_upload(uploaded)
+    evidence = Evidence.objects.create(
+        response=locked, title=(title.strip() or checked.original_name)[:200], created_by=actor
+    )
+    _store(evidence, uploaded, checked, number=1, actor=actor)
+    return evidence
+
+
+@transaction.atomic
+def evidence_replace(*, evidence: Evidence, uploaded, actor, checked: CheckedUpload | None = None) -> EvidenceVersion:
+    """Upload a new version of an evidence file; the older versions stay available."""
+    locked = lock_response(evidence.response)
+    require_fillable(actor, locked)
+    evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    if evidence.withdrawn_at is not None:
+        raise InvalidTransition(_("Bukti dukung ini sudah ditarik dan tidak dapat diganti."))
+    checked = checked or check_upload(uploaded)
+    number = (evidence.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    return _store(evidence, uploaded, checked, number=number, actor=actor)
+
+
+@transaction.atomic
+def evidence_withdraw(*, evidence: Evidence, actor) -> Evidence:
+    """Hide an evidence item from the response; its files are kept for the record."""
+    locked = lock_response(evidence.response)
+    require_fillable(actor, locked)
+    evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
+    if evidence.withdrawn_at is None:
+        evidence.withdrawn_at = timezone.now()
+        evidence.save(update_fields=["withdrawn_at"])
+    return evidence

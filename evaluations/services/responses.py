@@ -1,0 +1,209 @@
+"""Indicator responses: filling, submitting and the review at each stage.
+
+States (see Response): draft -> submitted -> accepted | revision_requested ->
+resubmitted -> accepted | revision_requested ... at the kabupaten stage (health
+office), then the provincial and the national stage. Acceptance moves the
+response to the next stage as "submitted"; acceptance at the national stage is
+final. Every change writes a StatusChange; ``version`` is bumped by every write
+and checked under a row lock, so two reviewers cannot both win.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from evaluations.models import Response, ResponseStatus, RevisionReason, Stage, StatusChange
+from forums.permissions import can_fill_response, can_review_response
+from kks.uploads import CheckedUpload
+from tatanan import scoring
+
+from . import notifications
+from .cycles import fill_window_open, require_review_window, revision_deadline
+from .errors import InvalidTransition, WorkflowError
+from .evidence import evidence_add
+from .guards import EDITABLE, WAITING, lock_response, require_fillable, require_version
+
+ACCEPT = "accept"
+REVISE = "revise"
+FILL_FIELDS = ("value", "achievement", "achievement_previous", "explanation")
+NEXT_STAGE = {Stage.KABUPATEN: Stage.PROVINSI, Stage.PROVINSI: Stage.PUSAT, Stage.PUSAT: None}
+# The score each reviewing level gives; the kabupaten health office checks the nilai mandiri only.
+SCORE_FIELD = {Stage.PROVINSI: "value_provincial", Stage.PUSAT: "value_national"}
+OTHER_REASON = "lainnya"
+
+
+def _record(response: Response, *, actor, to_status: str, value=None, reason=None, note: str = "") -> StatusChange:
+    return StatusChange.objects.create(
+        response=response,
+        actor=actor,
+        stage=response.stage,
+        from_status=response.status,
+        to_status=to_status,
+        value=value,
+        reason=reason,
+        note=note,
+    )
+
+
+def _bump(response: Response, actor, fields: Iterable[str]) -> None:
+    response.version += 1
+    response.updated_by = actor
+    response.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
+
+
+def _check_value(response: Response, value: int) -> None:
+    allowed = response.indicator.allowed_values()
+    try:
+        scoring.validate_value(value, allowed)
+    except scoring.ScoringError:
+        raise WorkflowError(
+            _("Nilai %(value)s tidak ada pada skala indikator ini (%(allowed)s).")
+            % {"value": value, "allowed": ", ".join(str(v) for v in allowed)}
+        ) from None
+
+
+def _submit(locked: Response, actor) -> None:
+    if locked.status not in EDITABLE:
+        raise InvalidTransition(_("Jawaban ini sudah diajukan atau sudah diterima."))
+    if locked.value is None:
+        raise WorkflowError(
+            _("Pilih nilai mandiri sebelum mengajukan indikator %(code)s.") % {"code": locked.indicator.code}
+        )
+    to_status = (
+        ResponseStatus.RESUBMITTED if locked.status == ResponseStatus.REVISION_REQUESTED else (ResponseStatus.SUBMITTED)
+    )
+    _record(locked, actor=actor, to_status=to_status, value=locked.value)
+    locked.status = to_status
+    locked.revision_due = None
+    _bump(locked, actor, ["status", "revision_due"])
+
+
+@transaction.atomic
+def response_save(
+    *,
+    response: Response,
+    data: dict,
+    actor,
+    version: int | None = None,
+    uploads: Sequence[tuple[object, CheckedUpload | None]] = (),
+    evidence_title: str = "",
+    submit: bool = False,
+) -> Response:
+    """Save the regency's answer (and any new evidence files); optionally submit it for review."""
+    locked = lock_response(response)
+    require_fillable(actor, locked)
+    require_version(locked, version)
+    if data.get("value") is not None:
+        _check_value(locked, data["value"])
+    changed = [f for f in FILL_FIELDS if f in data and getattr(locked, f) != data[f]]
+    for field in changed:
+        setattr(locked, field, data[field])
+    if changed or uploads:
+        _bump(locked, actor, changed)
+    for uploaded, checked in uploads:
+        title = evidence_title
+        if evidence_title and len(uploads) > 1:
+            title = f"{evidence_title} ({(checked.original_name if checked else uploaded.name)})"
+        evidence_add(response=locked, uploaded=uploaded, actor=actor, title=title, checked=checked)
+    if submit:
+        _submit(locked, actor)
+        notifications.notify_waiting(responses=[locked], actor=actor)
+    return locked
+
+
+@transaction.atomic
+def response_submit(*, response: Response, actor, version: int | None = None) -> Response:
+    """Send one filled response to the reviewers of its stage (or back to them after a revision)."""
+    locked = lock_response(response)
+    require_fillable(actor, locked)
+    require_version(locked, version)
+    _submit(locked, actor)
+    notifications.notify_waiting(responses=[locked], actor=actor)
+    return locked
+
+
+@transaction.atomic
+def response_submit_filled(*, responses: Iterable[Response], actor) -> list[Response]:
+    """Submit every response the actor may submit now (filled, editable, window open); skip the rest."""
+    submitted = []
+    for response in responses:
+        locked = lock_response(response)
+        if locked.status not in EDITABLE or locked.value is None or not can_fill_response(actor, locked):
+            continue
+        if not fill_window_open(locked):
+            continue
+        _submit(locked, actor)
+        submitted.append(locked)
+    if submitted:
+        notifications.notify_waiting(responses=submitted, actor=actor)
+    return submitted
+
+
+@transaction.atomic
+def response_review(
+    *,
+    response: Response,
+    actor,
+    version: int,
+    decision: str,
+    value: int | None = None,
+    reason: RevisionReason | None = None,
+    note: str = "",
+) -> Response:
+    """Accept or send back a response at its current stage, with that stage's score.
+
+    ``version`` is the one the reviewer saw; a different current version means
+    someone else acted first and the decision is refused.
+    """
+    locked = lock_response(response)
+    require_version(locked, version)
+    if not can_review_response(actor, locked):
+        raise PermissionDenied
+    if locked.status not in WAITING:
+        raise InvalidTransition(_("Jawaban ini tidak sedang menunggu verifikasi."))
+    require_review_window(locked)
+    note = note.strip()
+    stage = locked.stage
+    score_field = SCORE_FIELD.get(stage)
+    if score_field is None:
+        value = None
+    elif value is not None:
+        _check_value(locked, value)
+    elif decision == ACCEPT:
+        raise WorkflowError(_("Isi nilai %(stage)s sebelum menerima.") % {"stage": locked.get_stage_display()})
+    fields = ["status", "revision_due"]
+    if score_field and value is not None:
+        setattr(locked, score_field, value)
+        fields.append(score_field)
+
+    if decision == ACCEPT:
+        stage_label = locked.get_stage_display()
+        _record(locked, actor=actor, to_status=ResponseStatus.ACCEPTED, value=value, note=note)
+        next_stage = NEXT_STAGE[stage]
+        if next_stage:
+            locked.stage, locked.status = next_stage, ResponseStatus.SUBMITTED
+            fields.append("stage")
+        else:
+            locked.status = ResponseStatus.ACCEPTED
+        locked.revision_due = None
+        _bump(locked, actor, fields)
+        notifications.notify_accepted(response=locked, stage_label=stage_label, actor=actor)
+        if next_stage:
+            notifications.notify_waiting(responses=[locked], actor=actor)
+    elif decision == REVISE:
+        if reason is None:
+            raise WorkflowError(_("Pilih alasan perbaikan."))
+        if reason.code == OTHER_REASON and not note:
+            raise WorkflowError(_("Tuliskan catatan bila alasannya 'Lainnya'."))
+        _record(locked, actor=actor, to_status=ResponseStatus.REVISION_REQUESTED, value=value, reason=reason, note=note)
+        locked.status = ResponseStatus.REVISION_REQUESTED
+        locked.revision_due = revision_deadline(locked.assessment.cycle)
+        _bump(locked, actor, fields)
+        notifications.notify_sent_back(response=locked, reason_label=reason.label, note=note, actor=actor)
+    else:
+        raise WorkflowError(_("Keputusan tidak dikenal."))
+    return locked

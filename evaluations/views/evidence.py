@@ -1,0 +1,98 @@
+"""Evidence files: replace, withdraw and the permission-checked download."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from evaluations.forms.evidence import EvidenceReplaceForm
+from evaluations.models import Evidence
+from evaluations.services.errors import WorkflowError
+from evaluations.services.evidence import evidence_replace, evidence_withdraw
+from evaluations.services.notifications import fill_url
+from forums.permissions import (
+    can_fill_response,
+    evidence_versions_visible_to,
+    get_for_user_or_404,
+    responses_visible_to,
+)
+
+from .fill import render_card
+
+
+def _fillable_evidence(request, pk) -> Evidence:
+    scope = Evidence.objects.filter(response__in=responses_visible_to(request.user)).select_related(
+        "response__assessment__cycle", "response__assessment__regency", "response__indicator"
+    )
+    return get_for_user_or_404(
+        scope, check=lambda user, e: can_fill_response(user, e.response), user=request.user, pk=pk
+    )
+
+
+def _done(request, evidence: Evidence, *, notice: str = "", errors=()):
+    if request.htmx:
+        return render_card(request, evidence.response, notice=notice, errors=errors)
+    for error in errors:
+        messages.error(request, error)
+    if notice:
+        messages.success(request, notice)
+    return redirect(fill_url(evidence.response))
+
+
+@login_required
+@require_POST
+def evidence_replace_view(request, pk):
+    evidence = _fillable_evidence(request, pk)
+    form = EvidenceReplaceForm(request.POST, request.FILES, prefix=f"e{pk}")
+    if not form.is_valid():
+        return _done(request, evidence, errors=[e for errs in form.errors.values() for e in errs])
+    uploaded, checked = form.cleaned_data["file"]
+    try:
+        version = evidence_replace(evidence=evidence, uploaded=uploaded, checked=checked, actor=request.user)
+    except WorkflowError as error:
+        return _done(request, evidence, errors=error.messages)
+    return _done(
+        request,
+        evidence,
+        notice=_("Berkas %(name)s disimpan sebagai versi %(n)d.")
+        % {"name": version.original_name, "n": version.number},
+    )
+
+
+@login_required
+@require_POST
+def evidence_withdraw_view(request, pk):
+    evidence = _fillable_evidence(request, pk)
+    try:
+        evidence_withdraw(evidence=evidence, actor=request.user)
+    except WorkflowError as error:
+        return _done(request, evidence, errors=error.messages)
+    return _done(request, evidence, notice=_("Bukti dukung %(title)s ditarik.") % {"title": evidence.title})
+
+
+@login_required
+@require_GET
+def evidence_download(request, pk):
+    version = get_for_user_or_404(evidence_versions_visible_to(request.user), pk=pk)
+    try:
+        handle = version.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=version.original_name, content_type=version.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+urlpatterns = [
+    path("bukti/<int:pk>/ganti/", evidence_replace_view, name="evidence-replace"),
+    path("bukti/<int:pk>/tarik/", evidence_withdraw_view, name="evidence-withdraw"),
+    path("bukti/berkas/<int:pk>/unduh/", evidence_download, name="evidence-download"),
+]

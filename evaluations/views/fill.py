@@ -1,0 +1,205 @@
+"""Fill pages: one per tatanan and one for kelembagaan, with a card per indicator.
+
+Each card saves on its own (explicit save). With htmx the card is swapped in
+place; without JavaScript the form posts normally and the page reloads at the
+card. An invalid form is shown again with the posted values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from evaluations.forms.evidence import EvidenceReplaceForm
+from evaluations.forms.responses import SUBMIT, CommentForm, ResponseForm
+from evaluations.models import Assessment, Response
+from evaluations.selectors.fill import response_for_card, responses_for_fill
+from evaluations.selectors.progress import Progress
+from evaluations.services.cycles import require_fill_window
+from evaluations.services.errors import StaleVersion, WindowClosed, WorkflowError
+from evaluations.services.guards import is_editable
+from evaluations.services.notifications import fill_url
+from evaluations.services.responses import response_save, response_submit_filled
+from forums.permissions import (
+    assessments_visible_to,
+    can_comment_response,
+    can_fill_response,
+    get_for_user_or_404,
+    responses_visible_to,
+)
+from tatanan.models import Tatanan
+
+
+@dataclass
+class Card:
+    response: Response
+    can_fill: bool
+    editable: bool
+    closed_message: str = ""
+    form: ResponseForm | None = None
+    can_comment: bool = False
+    comment_form: CommentForm | None = None
+    notice: str = ""
+    errors: list[str] = field(default_factory=list)
+
+
+def build_card(user, response: Response, *, form=None, comment_form=None, notice="", errors=()) -> Card:
+    can_fill = can_fill_response(user, response)
+    editable = can_fill and is_editable(response)
+    closed_message = ""
+    if editable:
+        try:
+            require_fill_window(response)
+        except WindowClosed as error:
+            editable, closed_message = False, str(error)
+    can_comment = can_comment_response(user, response)
+    if editable:
+        for evidence in getattr(response, "active_evidence", []):
+            evidence.replace_form = EvidenceReplaceForm(prefix=f"e{evidence.pk}")
+    return Card(
+        response=response,
+        can_fill=can_fill,
+        editable=editable,
+        closed_message=closed_message,
+        form=(form or ResponseForm(response=response)) if editable else None,
+        can_comment=can_comment,
+        comment_form=(comment_form or CommentForm(prefix=f"c{response.pk}")) if can_comment else None,
+        notice=notice,
+        errors=list(errors),
+    )
+
+
+def render_card(request, response: Response, **kwargs):
+    """The card of one response, fetched afresh (for htmx swaps)."""
+    fresh = response_for_card(assessment=response.assessment, pk=response.pk)
+    return render(request, "evaluations/fill/_card.html", {"card": build_card(request.user, fresh, **kwargs)})
+
+
+def visible_assessment(request, pk) -> Assessment:
+    return get_for_user_or_404(
+        assessments_visible_to(request.user).select_related("cycle", "cycle__framework", "regency", "regency__parent"),
+        pk=pk,
+    )
+
+
+def _tatanan_of(assessment: Assessment, tatanan_pk) -> Tatanan:
+    return get_object_or_404(Tatanan, pk=tatanan_pk, framework_id=assessment.cycle.framework_id)
+
+
+def _page_url(assessment: Assessment, tatanan: Tatanan | None) -> str:
+    if tatanan is None:
+        return reverse("evaluations:kelembagaan-fill", args=[assessment.pk])
+    return reverse("evaluations:tatanan-fill", args=[assessment.pk, tatanan.pk])
+
+
+def render_fill_page(request, assessment: Assessment, tatanan: Tatanan | None, *, forms=None, status=200):
+    forms = forms or {}
+    responses = responses_for_fill(assessment=assessment, tatanan=tatanan)
+    cards = [build_card(request.user, r, form=forms.get(r.pk)) for r in responses]
+    mine_only = request.GET.get("saya") == "1"
+    progress = Progress(
+        total=len(responses),
+        filled=sum(r.value is not None for r in responses),
+        unsent=sum(is_editable(r) for r in responses),
+    )
+    context = {
+        "assessment": assessment,
+        "tatanan": tatanan,
+        "all_tatanan": list(Tatanan.objects.filter(framework_id=assessment.cycle.framework_id).order_by("number")),
+        "cards": [c for c in cards if c.can_fill] if mine_only else cards,
+        "mine_only": mine_only,
+        "any_fillable": any(c.editable for c in cards),
+        "progress": progress,
+        "page_url": _page_url(assessment, tatanan),
+    }
+    return render(request, "evaluations/fill/page.html", context, status=status)
+
+
+@login_required
+def tatanan_fill(request, pk, tatanan_pk):
+    assessment = visible_assessment(request, pk)
+    return render_fill_page(request, assessment, _tatanan_of(assessment, tatanan_pk))
+
+
+@login_required
+def kelembagaan_fill(request, pk):
+    return render_fill_page(request, visible_assessment(request, pk), None)
+
+
+def fillable_response(request, pk) -> Response:
+    """A visible response (404) that the user fills (403), with what the form and services need."""
+    return get_for_user_or_404(
+        responses_visible_to(request.user)
+        .select_related("assessment__cycle", "assessment__regency", "indicator__tatanan")
+        .prefetch_related("indicator__scale_options", "indicator__responsible_opd_kinds"),
+        check=can_fill_response,
+        user=request.user,
+        pk=pk,
+    )
+
+
+@login_required
+@require_POST
+def response_save_view(request, pk):
+    response = fillable_response(request, pk)
+    form = ResponseForm(request.POST, request.FILES, response=response)
+    if form.is_valid():
+        submit = form.action == SUBMIT
+        try:
+            saved = response_save(
+                response=response,
+                data=form.fill_data(),
+                actor=request.user,
+                version=form.cleaned_data["version"],
+                uploads=form.cleaned_data["evidence_files"],
+                evidence_title=form.cleaned_data["evidence_title"],
+                submit=submit,
+            )
+        except WorkflowError as error:
+            form.add_error(None, error)
+            if isinstance(error, StaleVersion):
+                # Keep the user's input; saving again now deliberately overwrites.
+                form.data = form.data.copy()
+                form.data[form.add_prefix("version")] = Response.objects.values_list("version", flat=True).get(pk=pk)
+        else:
+            notice = _("Tersimpan dan diajukan untuk verifikasi.") if submit else _("Tersimpan.")
+            if request.htmx:
+                return render_card(request, saved, notice=notice)
+            messages.success(request, f"{saved.indicator.code}: {notice}")
+            return redirect(fill_url(saved))
+    if request.htmx:
+        return render_card(request, response, form=form)
+    return render_fill_page(request, response.assessment, response.indicator.tatanan, forms={response.pk: form})
+
+
+@login_required
+@require_POST
+def submit_filled(request, pk, tatanan_pk=None):
+    assessment = visible_assessment(request, pk)
+    tatanan = _tatanan_of(assessment, tatanan_pk) if tatanan_pk else None
+    responses = responses_for_fill(assessment=assessment, tatanan=tatanan)
+    fillable = [r for r in responses if can_fill_response(request.user, r)]
+    if not fillable:
+        raise PermissionDenied
+    submitted = response_submit_filled(responses=fillable, actor=request.user)
+    if submitted:
+        messages.success(request, _("%(count)d indikator diajukan untuk verifikasi.") % {"count": len(submitted)})
+    else:
+        messages.info(request, _("Tidak ada indikator terisi yang dapat diajukan sekarang."))
+    return redirect(_page_url(assessment, tatanan))
+
+
+urlpatterns = [
+    path("penilaian/<int:pk>/tatanan/<int:tatanan_pk>/", tatanan_fill, name="tatanan-fill"),
+    path("penilaian/<int:pk>/tatanan/<int:tatanan_pk>/ajukan/", submit_filled, name="tatanan-submit"),
+    path("penilaian/<int:pk>/kelembagaan/", kelembagaan_fill, name="kelembagaan-fill"),
+    path("penilaian/<int:pk>/kelembagaan/ajukan/", submit_filled, name="kelembagaan-submit"),
+    path("jawaban/<int:pk>/simpan/", response_save_view, name="response-save"),
+]
