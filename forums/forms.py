@@ -26,9 +26,18 @@ class RegionChoiceField(forms.ModelChoiceField):
 
 
 class BodyFilterForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Jenis"), required=False, choices=[("", _("Semua jenis")), *BodyKind.choices])
+    kind = forms.ChoiceField(
+        label=_("Jenis"),
+        required=False,
+        choices=[("", _("Semua jenis")), *BodyKind.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     region = RegionChoiceField(
-        label=_("Wilayah"), required=False, queryset=Region.objects.none(), empty_label=_("Semua wilayah")
+        label=_("Wilayah"),
+        required=False,
+        queryset=Region.objects.none(),
+        empty_label=_("Semua wilayah"),
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
 
     def __init__(self, *args, regions=None, **kwargs):
@@ -112,7 +121,7 @@ class MembershipForm(forms.ModelForm):
 
 
 class MembershipEndForm(forms.Form):
-    end = forms.DateField(label=_("Berakhir pada"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("Berakhir pada"), required=False, widget=DateInput(attrs={"class": "form-control"}))
 
 
 class OpdForm(forms.ModelForm):

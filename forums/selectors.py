@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from .models import Body, Membership, Opd, Region, RegionLevel, User
+from .models import Body, BodyKind, MemberRole, Membership, Opd, Region, RegionLevel, User
 from .permissions import bodies_visible_to, opds_visible_to, regencies_visible_to
 
 
@@ -27,15 +27,20 @@ def body_list(user, *, kind: str | None = None, region: Region | None = None) ->
         bodies = bodies.filter(kind=kind)
     if region is not None:
         bodies = bodies.filter(Q(scope_region=region) | Q(scope_region__parent=region))
+    kind_order = Case(*(When(kind=k, then=Value(i)) for i, k in enumerate(BodyKind.values)), default=Value(99))
     return bodies.annotate(member_count=Coalesce(Subquery(current_members), 0)).order_by(
-        "scope_region__code", "kind", "name"
+        "scope_region__code", kind_order, "region__code", "name"
     )
 
 
 def body_memberships(body: Body) -> tuple[list[Membership], list[Membership]]:
     """The body's current and past (or future) seats, current ones first by role."""
     day = timezone.localdate()
-    seats = list(body.memberships.select_related("user").order_by("role", "person_name", "pk"))
+    rank = {role: i for i, role in enumerate(MemberRole.values)}
+    seats = sorted(
+        body.memberships.select_related("user"),
+        key=lambda m: (rank.get(m.role, len(rank)), m.tatanan_name, m.display_name, m.pk),
+    )
     current = [m for m in seats if _runs_on(m, day)]
     others = [m for m in seats if not _runs_on(m, day)]
     return current, others

@@ -206,7 +206,7 @@ def test_body_list_filters_by_kind(client, coordinator, forum, regency):
     response = client.get(reverse("forums:body-list"), {"kind": BodyKind.TIM_PEMBINA})
 
     assert [b.pk for b in response.context["page"]] == [tim.pk]
-    assert list(client.get(reverse("forums:body-list")).context["page"]) == [forum, tim]
+    assert list(client.get(reverse("forums:body-list")).context["page"]) == [tim, forum]
 
 
 def test_body_list_filters_by_region_for_provincial_official(client, provincial, forum, tim_pembina_provinsi, province):
