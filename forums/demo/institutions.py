@@ -1,95 +1,19 @@
-"""The demo data set behind ``manage.py seed_demo``: Jawa Timur with three regencies, ready to click through.
-
-Idempotent: a re-run finds what an earlier run made and adds only what is
-missing; it never overwrites what demo users changed, except that the cycle's
-windows are moved around "now" so filling and review stay open.
-Nothing about the framework is written here: tatanan, indicators and the OPD
-kinds responsible for them come from the loaded framework version.
-"""
+"""Demo regions, OPD, users, bodies and memberships, made through the forums services."""
 
 from __future__ import annotations
 
 import datetime
 import io
-import random
-from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
-from evaluations.models import Assessment, Cycle, Response, ResponseStatus, Stage, StatusChange
-from tatanan.models import FrameworkVersion, IndicatorKind
+from forums.models import Body, BodyKind, MemberRole, Opd, OpdKind, Region, RegionLevel, Role, User
+from forums.services import body_create, membership_add, opd_create, regions_load
+from tatanan.models import FrameworkVersion
 
-from .models import Body, BodyKind, MemberRole, Opd, OpdKind, Region, RegionLevel, Role, User
-from .services import body_create, membership_add, opd_create, regions_load
-from .services.regions import region_source, village_source
-
-DEMO_PASSWORD = "kks-demo-2025"  # noqa: S105 - a published demo password, refused outside DEBUG
-PROVINCE_CODE = "35"
-MAIN_REGENCY = "35.71"  # Kota Kediri: bodies down to kelurahan level, most answers filled
-REGENCIES = ("35.71", "35.06", "35.77")  # Kota Kediri, Kabupaten Kediri, Kota Madiun
-# Share of indicators answered and submitted per regency; Kota Madiun has just started.
-FILL_SHARE = {"35.71": 0.7, "35.06": 0.35, "35.77": 0.0}
-SUBMIT_COUNT = {"35.71": 12, "35.06": 3, "35.77": 0}
-STOP_BABS_SHARE = {"35.71": 1.0, "35.06": 0.93, "35.77": 0.85}
-
-# OPD kinds every regency has in the demo, matched to the framework's kinds by code or name.
-BASE_OPD_KINDS = [
-    ("dinkes", "Dinas Kesehatan", "Dinkes"),
-    ("bappeda", "Badan Perencanaan Pembangunan Daerah", "Bappeda"),
-    ("disdik", "Dinas Pendidikan", "Disdik"),
-    ("dlh", "Dinas Lingkungan Hidup", "DLH"),
-    ("pupr", "Dinas Pekerjaan Umum dan Penataan Ruang", "PUPR"),
-]
-HEALTH_KIND = "dinkes"
-
-
-@dataclass(frozen=True)
-class DemoLogin:
-    username: str
-    role: str
-    region_code: str
-    opd_kind: str = ""
-    first_name: str = ""
-    last_name: str = ""
-
-
-LOGINS = [
-    DemoLogin("koordinator", Role.FORUM_COORDINATOR, MAIN_REGENCY, "", "Rina", "Kusumawati"),
-    DemoLogin("opd_dinkes", Role.OPD_OFFICER, MAIN_REGENCY, HEALTH_KIND, "Agus", "Prasetyo"),
-    DemoLogin("reviewer_dinkes", Role.HEALTH_REVIEWER, MAIN_REGENCY, HEALTH_KIND, "Dewi", "Lestari"),
-    DemoLogin("pembina_jatim", Role.PROVINCIAL_OFFICIAL, PROVINCE_CODE, "", "Hendra", "Wijaya"),
-    DemoLogin("verifikator_pusat", Role.NATIONAL_VERIFIER, "", "", "Sri", "Handayani"),
-    DemoLogin("admin", Role.ADMIN, "", "", "Admin", "KKS"),
-]
-
-PEOPLE = [
-    "Drs. Bambang Sutrisno",
-    "Ir. Endang Purwaningsih",
-    "dr. Yusuf Hidayat",
-    "Siti Nurjanah, S.KM",
-    "Hadi Santoso, S.Sos",
-    "Lilik Mariyani",
-    "Joko Susilo",
-    "Wahyu Ningsih",
-    "Ahmad Fauzi",
-    "Retno Wulandari",
-]
-
-
-class DemoError(Exception):
-    """Something the demo needs is missing; the message says what to run first."""
-
-
-@dataclass
-class DemoResult:
-    created: dict[str, int] = field(default_factory=dict)
-
-    def count(self, what: str, n: int = 1) -> None:
-        self.created[what] = self.created.get(what, 0) + n
+from .data import BASE_OPD_KINDS, DEMO_PASSWORD, HEALTH_KIND, LOGINS, MAIN_REGENCY, PEOPLE, PROVINCE_CODE, REGENCIES
 
 
 def sample_pdf(title: str) -> bytes:
@@ -118,20 +42,10 @@ def sample_pdf(title: str) -> bytes:
     return out.getvalue()
 
 
-def get_framework(code: str) -> FrameworkVersion:
-    try:
-        return FrameworkVersion.objects.get(code=code)
-    except FrameworkVersion.DoesNotExist:
-        raise DemoError(
-            f"Kerangka '{code}' belum dimuat. Jalankan dulu: "
-            "manage.py load_framework tatanan/data/kks-2025.yaml --publish"
-        ) from None
-
-
 # --- regions, OPD kinds, OPD -------------------------------------------------------
 
 
-def _regions() -> dict[str, Region]:
+def regions() -> dict[str, Region]:
     """The demo province and regencies, loading them (and Kota Kediri's kecamatan/kelurahan) when absent."""
     wanted = (PROVINCE_CODE, *REGENCIES)
     found = {r.code: r for r in Region.objects.filter(code__in=wanted)}
@@ -142,7 +56,7 @@ def _regions() -> dict[str, Region]:
     return found
 
 
-def _opd_kinds(framework: FrameworkVersion) -> list[tuple[OpdKind, str]]:
+def opd_kinds(framework: FrameworkVersion) -> list[tuple[OpdKind, str]]:
     """The framework's responsible OPD kinds plus the base ones, each with a short name."""
     kinds: dict[int, tuple[OpdKind, str]] = {}
     for code, name, short in BASE_OPD_KINDS:
@@ -155,12 +69,12 @@ def _opd_kinds(framework: FrameworkVersion) -> list[tuple[OpdKind, str]]:
     return list(kinds.values())
 
 
-def _health_kind(kinds) -> OpdKind:
+def health_kind(kinds) -> OpdKind:
     name = next(name for code, name, _short in BASE_OPD_KINDS if code == HEALTH_KIND)
     return next(k for k, _s in kinds if k.code == HEALTH_KIND or k.name.lower() == name.lower())
 
 
-def _opds(regencies, kinds, admin, result) -> dict[tuple[str, int], Opd]:
+def opds(regencies, kinds, admin, result) -> dict[tuple[str, int], Opd]:
     existing = {(o.regency_id, o.kind_id): o for o in Opd.objects.filter(regency__in=regencies)}
     opds = {}
     for regency in regencies:
@@ -179,7 +93,7 @@ def _opds(regencies, kinds, admin, result) -> dict[tuple[str, int], Opd]:
 # --- users ---------------------------------------------------------------------------
 
 
-def _users(regions, health_kind, opds, result, *, only=None) -> dict[str, User]:
+def users(regions, health_kind, opds, result, *, only=None) -> dict[str, User]:
     password = None
     users = {u.username: u for u in User.objects.filter(username__in=[lg.username for lg in LOGINS])}
     for login in LOGINS:
@@ -255,7 +169,7 @@ def _seats(people, *, chair_position, user=None, tatanan_names=()):
     return seats
 
 
-def _bodies(framework, regions, users, admin, result) -> None:
+def bodies(framework, regions, users, admin, result) -> None:
     province, kediri = regions[PROVINCE_CODE], regions[MAIN_REGENCY]
     tatanan_names = list(framework.tatanan.order_by("number").values_list("name", flat=True)[:3])
     _body(
@@ -322,128 +236,3 @@ def _bodies(framework, regions, users, admin, result) -> None:
             result=result,
             members=[{"person_name": PEOPLE[8], "position": "Kader posyandu", "role": MemberRole.KETUA}],
         )
-
-
-# --- cycle, assessments, responses ---------------------------------------------------------
-
-
-def _cycle(framework, now, result) -> Cycle:
-    day = datetime.timedelta(days=1)
-    windows = {
-        "year": framework.year,
-        "self_assessment_opens": now - 30 * day,
-        "self_assessment_closes": now + 60 * day,
-        "provincial_opens": now - 7 * day,
-        "provincial_closes": now + 90 * day,
-        "national_opens": now - 7 * day,
-        "national_closes": now + 120 * day,
-    }
-    cycle, created = Cycle.objects.update_or_create(framework=framework, name=f"KKS {framework.year}", defaults=windows)
-    if created:
-        result.count("siklus")
-    return cycle
-
-
-def _odf(code: str) -> dict:
-    prefix = f"{code}."
-    kecamatan = sum(1 for c in region_source() if c.startswith(prefix))
-    villages = sum(1 for c in village_source() if c.startswith(prefix))
-    return {
-        "odf_kecamatan_count": kecamatan,
-        "odf_village_count": villages,
-        "odf_stop_babs_count": int(villages * STOP_BABS_SHARE[code]),
-    }
-
-
-def _fill(assessment, responses, *, code, actor, rng, result) -> None:
-    """Answer a share of the indicators with a value from their own scale, and submit a few."""
-    chosen = [r for r in responses if rng.random() < FILL_SHARE[code]]
-    for response in chosen:
-        values = response.indicator.allowed_values()
-        response.value = rng.choice(values[:2] if len(values) > 1 else values)
-        response.achievement = f"Capaian {assessment.cycle.year - 1}: sesuai laporan OPD (data contoh)."
-        response.achievement_previous = f"Capaian {assessment.cycle.year - 2}: tercatat dalam laporan tahunan."
-        response.explanation = "Data demo untuk mencoba alur pengisian dan verifikasi."
-        response.updated_by = actor
-        response.version += 1
-    submitted = chosen[: SUBMIT_COUNT[code]]
-    for response in submitted:
-        response.status = ResponseStatus.SUBMITTED
-        response.version += 1
-    fields = ["value", "achievement", "achievement_previous", "explanation", "updated_by", "status", "version"]
-    Response.objects.bulk_update(chosen, fields, batch_size=500)
-    StatusChange.objects.bulk_create(
-        StatusChange(
-            response=r,
-            actor=actor,
-            stage=Stage.KABUPATEN,
-            from_status=ResponseStatus.DRAFT,
-            to_status=ResponseStatus.SUBMITTED,
-            value=r.value,
-        )
-        for r in submitted
-    )
-    result.count("jawaban terisi", len(chosen))
-    result.count("jawaban diajukan", len(submitted))
-
-
-def _assessments(cycle, regions, users, result) -> None:
-    indicators = list(cycle.framework.indicators.prefetch_related("scale_options").order_by("sort_order", "pk"))
-    rng = random.Random(2025)  # noqa: S311 - demo data, not security
-    for code in REGENCIES:
-        regency = regions[code]
-        assessment, created = Assessment.objects.get_or_create(cycle=cycle, regency=regency, defaults=_odf(code))
-        have = set(assessment.responses.values_list("indicator_id", flat=True))
-        missing = [Response(assessment=assessment, indicator=i) for i in indicators if i.pk not in have]
-        Response.objects.bulk_create(missing, batch_size=500)
-        if not created:
-            continue
-        result.count("penilaian")
-        responses = list(assessment.responses.select_related("indicator").order_by("indicator__sort_order"))
-        by_indicator = {i.pk: i for i in indicators}
-        for r in responses:
-            r.indicator = by_indicator[r.indicator_id]  # with its prefetched scale
-        tatanan_responses = [r for r in responses if r.indicator.kind == IndicatorKind.TATANAN]
-        actor = users["opd_dinkes"] if code == MAIN_REGENCY else users["admin"]
-        _fill(assessment, tatanan_responses, code=code, actor=actor, rng=rng, result=result)
-
-
-@transaction.atomic
-def seed_demo(*, framework_code: str = "kks-2025", now: datetime.datetime | None = None) -> DemoResult:
-    now = now or timezone.now()
-    framework = get_framework(framework_code)
-    result = DemoResult()
-    regions = _regions()
-    missing = [c for c in (PROVINCE_CODE, *REGENCIES) if c not in regions]
-    if missing:
-        raise DemoError(f"Wilayah {', '.join(missing)} tidak ada; jalankan dulu manage.py load_regions.")
-    regencies = [regions[c] for c in REGENCIES]
-    kinds = _opd_kinds(framework)
-    health_kind = _health_kind(kinds)
-    admin = _users(regions, health_kind, {}, result, only={"admin"})["admin"]
-    if not admin.is_superuser and admin.role != Role.ADMIN:
-        raise DemoError("Pengguna 'admin' sudah ada tetapi bukan administrator; demo tidak dapat dibuat.")
-    opds = _opds(regencies, kinds, admin, result)
-    users = _users(regions, health_kind, opds, result)
-    _bodies(framework, regions, users, admin, result)
-    cycle = _cycle(framework, now, result)
-    _assessments(cycle, regions, users, result)
-    return result
-
-
-def login_rows() -> list[tuple[str, str, str, str]]:
-    """(username, password, role, region) of the demo logins that exist."""
-    users = {
-        u.username: u
-        for u in User.objects.select_related("region", "opd").filter(username__in=[lg.username for lg in LOGINS])
-    }
-    rows = []
-    for login in LOGINS:
-        user = users.get(login.username)
-        if user is None:
-            continue
-        where = str(user.region) if user.region_id else "Seluruh Indonesia"
-        if user.opd_id:
-            where = f"{user.opd}, {where}"
-        rows.append((user.username, DEMO_PASSWORD, Role(login.role).label, where))
-    return rows
