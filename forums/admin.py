@@ -43,13 +43,48 @@ class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ("user",)
+    fields = ("person_name", "user", "position", "role", "tatanan_name", "period_start", "period_end")
 
 
 @admin.register(Body)
 class BodyAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "region", "sk_number", "sk_date")
-    list_filter = ("kind",)
-    search_fields = ("name", "sk_number", "region__name")
+    list_display = ("name", "kind", "region", "scope_region", "sk_number", "sk_date", "sk_valid_until")
+    list_filter = ("kind", "sk_valid_until")
+    search_fields = ("name", "sk_number", "region__name", "region__code", "scope_region__name")
     autocomplete_fields = ("region", "scope_region")
+    # SK files are uploaded through the checked page, never unchecked through the admin.
+    readonly_fields = ("sk_file", "sk_file_name", "sk_file_type", "created_at", "updated_at")
     inlines = [MembershipInline]
-    list_select_related = ("region",)
+    list_select_related = ("region", "scope_region")
+    date_hierarchy = "sk_date"
+    fieldsets = (
+        (None, {"fields": ("kind", "name", "region", "scope_region")}),
+        (
+            _("Surat Keputusan (SK)"),
+            {
+                "fields": (
+                    "sk_number",
+                    "sk_date",
+                    "sk_signed_by",
+                    "sk_valid_until",
+                    "sk_file",
+                    "sk_file_name",
+                    "sk_file_type",
+                )
+            },
+        ),
+        (
+            _("Rencana kerja, anggaran dan sekretariat"),
+            {"fields": ("work_plan_years", "work_plan", "budget_amount", "budget_source", "secretariat_address")},
+        ),
+        (_("Catatan waktu"), {"fields": ("created_at", "updated_at")}),
+    )
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("__str__", "body", "role", "position", "period_start", "period_end")
+    list_filter = ("role", "body__kind")
+    search_fields = ("person_name", "user__username", "user__first_name", "user__last_name", "body__name")
+    autocomplete_fields = ("body", "user")
+    list_select_related = ("body", "user")
