@@ -145,6 +145,13 @@ def regions_load(*, regency_codes=(), include_base: bool = True) -> RegionLoadRe
     by_level: dict[str, list[tuple[str, str]]] = {}
     for code, name in regions.items():
         by_level.setdefault(level_of_code(code), []).append((code, name))
+    if not include_base:
+        absent = set(wanted) - set(Region.objects.filter(code__in=wanted).values_list("code", flat=True))
+        if absent:
+            raise ValidationError(
+                _("Kabupaten/kota %(codes)s belum dimuat; jalankan load_regions dahulu.")
+                % {"codes": ", ".join(sorted(absent))}
+            )
     if include_base:
         _upsert(sorted(by_level[RegionLevel.PROVINCE]), RegionLevel.PROVINCE, result)
         _upsert(sorted(by_level[RegionLevel.REGENCY]), RegionLevel.REGENCY, result)

@@ -1,6 +1,7 @@
 from io import StringIO
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 
 from forums.models import Region, RegionKind, RegionLevel
@@ -90,3 +91,10 @@ def test_load_regions_rejects_an_unknown_regency_code_and_loads_nothing():
 )
 def test_kind_of_code(code, name, kind):
     assert kind_of(code, name) == kind
+
+
+@pytest.mark.django_db
+def test_loading_subregions_only_needs_the_regency_to_exist():
+    with pytest.raises(ValidationError, match="load_regions"):
+        regions_load(regency_codes=["35.71"], include_base=False)
+    assert not Region.objects.exists()
