@@ -81,7 +81,7 @@ def opds(regencies, kinds, admin, result) -> dict[tuple[str, int], Opd]:
         for kind, short in kinds:
             opd = existing.get((regency.pk, kind.pk))
             if opd is None:
-                name = f"{kind.name} {regency.name}"
+                name = f"{kind.name.removesuffix(' Kabupaten/Kota')} {regency.name}"
                 opd = Opd.objects.filter(regency=regency, name__iexact=name).first() or opd_create(
                     regency=regency, actor=admin, name=name, short_name=short, kind=kind
                 )
