@@ -9,7 +9,13 @@ class PublishedReadOnlyMixin:
     def _framework(self, obj):
         if obj is None:
             return None
-        return obj if isinstance(obj, FrameworkVersion) else obj.framework if hasattr(obj, "framework") else obj.indicator.framework
+        return (
+            obj
+            if isinstance(obj, FrameworkVersion)
+            else obj.framework
+            if hasattr(obj, "framework")
+            else obj.indicator.framework
+        )
 
     def has_change_permission(self, request, obj=None):
         fw = self._framework(obj)

@@ -20,7 +20,9 @@ class FrameworkVersion(models.Model):
     year = models.PositiveSmallIntegerField(_("tahun"))
     description = models.TextField(_("keterangan"), blank=True)
     source = models.TextField(_("sumber"), blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=FrameworkStatus.choices, default=FrameworkStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=10, choices=FrameworkStatus.choices, default=FrameworkStatus.DRAFT
+    )
     published_at = models.DateTimeField(_("diterbitkan"), null=True, blank=True)
     checksum = models.CharField(_("checksum berkas"), max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -90,7 +92,9 @@ class Indicator(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["framework", "code"], name="indicator_unique_code"),
             models.CheckConstraint(
-                condition=(models.Q(kind="tatanan", tatanan__isnull=False) | models.Q(kind="kelembagaan", tatanan__isnull=True)),
+                condition=(
+                    models.Q(kind="tatanan", tatanan__isnull=False) | models.Q(kind="kelembagaan", tatanan__isnull=True)
+                ),
                 name="indicator_kind_matches_tatanan",
             ),
         ]

@@ -57,8 +57,14 @@ def make_framework(*, tatanan=2, per_tatanan=3, kelembagaan=2, opd_kind=None, sc
     for k in range(1, kelembagaan + 1):
         n += 1
         ind = Indicator.objects.create(
-            framework=fw, tatanan=None, kind=IndicatorKind.KELEMBAGAAN, number=k, code=f"K-{k:02d}",
-            name=f"SK lembaga {k}", sort_order=n, body_kind="forum",
+            framework=fw,
+            tatanan=None,
+            kind=IndicatorKind.KELEMBAGAAN,
+            number=k,
+            code=f"K-{k:02d}",
+            name=f"SK lembaga {k}",
+            sort_order=n,
+            body_kind="forum",
         )
         ScaleOption.objects.create(indicator=ind, value=100, description="Ada SK")
         ScaleOption.objects.create(indicator=ind, value=0, description="Tidak ada SK")
