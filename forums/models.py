@@ -117,7 +117,9 @@ class User(AbstractUser):
         blank=True,
         on_delete=models.PROTECT,
         related_name="users",
-        help_text=_("Kabupaten/kota untuk koordinator, petugas OPD dan reviewer kab/kota; provinsi untuk tingkat provinsi."),
+        help_text=_(
+            "Kabupaten/kota untuk koordinator, petugas OPD dan reviewer kab/kota; provinsi untuk tingkat provinsi."
+        ),
     )
     opd = models.ForeignKey(
         Opd, verbose_name=_("OPD"), null=True, blank=True, on_delete=models.SET_NULL, related_name="officers"
