@@ -23,7 +23,7 @@ def with_card_data(responses: QuerySet[Response]) -> QuerySet[Response]:
         "indicator__responsible_opd_kinds",
         Prefetch(
             "evidence",
-            queryset=Evidence.objects.select_related("current", "created_by").prefetch_related(
+            queryset=Evidence.objects.select_related("current__uploaded_by", "created_by").prefetch_related(
                 Prefetch("versions", queryset=EvidenceVersion.objects.select_related("uploaded_by"))
             ),
         ),

@@ -1,0 +1,243 @@
+"""The fill page per tatanan and for kelembagaan: cards, explicit save (htmx and plain), no lost input."""
+
+import datetime
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from evaluations.models import Comment, ResponseStatus
+from evaluations.services.evidence import evidence_add
+from evaluations.tests import samples
+from evaluations.tests.factories import CycleFactory, make_assessment
+from evaluations.tests.workflow import close_all_windows, filled, fresh, submitted
+from tatanan.tests.factories import make_framework
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def tatanan(framework):
+    return framework.tatanan.order_by("number").first()
+
+
+@pytest.fixture
+def response(assessment, tatanan):
+    return assessment.responses.filter(indicator__tatanan=tatanan).order_by("indicator__sort_order").first()
+
+
+def _url(assessment, tatanan):
+    return f"/penilaian/{assessment.pk}/tatanan/{tatanan.pk}/"
+
+
+def _post(client, response, *, action="save", htmx=False, **fields):
+    data = {f"r{response.pk}-version": fields.pop("version", fresh(response).version), "action": action}
+    data.update({f"r{response.pk}-{k}": v for k, v in fields.items()})
+    headers = {"HX-Request": "true"} if htmx else {}
+    return client.post(f"/jawaban/{response.pk}/simpan/", data, headers=headers)
+
+
+def test_the_page_lists_the_tatanan_indicators_with_their_scale(client, coordinator, assessment, tatanan):
+    client.force_login(coordinator)
+    html = client.get(_url(assessment, tatanan)).content.decode()
+    codes = re.findall(r'<span class="text-body-secondary">(T\d-\d\d)</span>', html)
+    assert codes == ["T1-01", "T1-02", "T1-03"]
+    assert "100 — Nilai 100" in html
+    assert html.count('name="action" value="save"') == 3
+    assert "Terisi 0 dari 3 indikator" in html
+
+
+def test_the_kelembagaan_page_lists_only_kelembagaan_indicators(client, coordinator, assessment):
+    client.force_login(coordinator)
+    html = client.get(f"/penilaian/{assessment.pk}/kelembagaan/").content.decode()
+    assert re.findall(r'<span class="text-body-secondary">(K-\d\d)</span>', html) == ["K-01", "K-02"]
+    assert "T1-01" not in html
+
+
+def test_opd_officer_gets_forms_only_for_their_indicators(client, opd_officer, assessment):
+    client.force_login(opd_officer)
+    html = client.get(f"/penilaian/{assessment.pk}/kelembagaan/").content.decode()
+    assert 'name="action" value="save"' not in html  # kelembagaan has no responsible OPD kind here
+    assert "Ajukan semua yang sudah terisi" not in html
+    mine = client.get(f"/penilaian/{assessment.pk}/kelembagaan/?saya=1").content.decode()
+    assert "Tidak ada indikator untuk ditampilkan" in mine
+
+
+def test_reviewers_see_the_page_read_only(client, reviewer, assessment, tatanan):
+    client.force_login(reviewer)
+    html = client.get(_url(assessment, tatanan)).content.decode()
+    assert 'name="action"' not in html
+    assert "Halaman verifikasi indikator ini" in html
+
+
+def test_plain_save_redirects_back_to_the_card(client, coordinator, assessment, tatanan, response):
+    client.force_login(coordinator)
+    page = _post(client, response, value="50", achievement="87%", explanation="Dinkes")
+    assert page.status_code == 302
+    assert page["Location"] == f"{_url(assessment, tatanan)}#r{response.pk}"
+    current = fresh(response)
+    assert (current.value, current.achievement, current.explanation, current.status) == (50, "87%", "Dinkes", "draft")
+
+
+def test_htmx_save_returns_only_the_card(client, coordinator, response):
+    client.force_login(coordinator)
+    page = _post(client, response, htmx=True, value="100")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert html.lstrip().startswith(f'<article class="card mb-3" id="r{response.pk}"')
+    assert "<html" not in html
+    assert "Tersimpan." in html
+    assert f'name="r{response.pk}-version" value="2"' in html
+
+
+def test_save_and_submit_in_one_step(client, coordinator, response):
+    client.force_login(coordinator)
+    html = _post(client, response, action="submit", htmx=True, value="100").content.decode()
+    assert "Tersimpan dan diajukan" in html
+    assert fresh(response).status == ResponseStatus.SUBMITTED
+    assert 'name="action"' not in html  # no longer editable
+
+
+def test_submit_without_a_value_keeps_the_input_and_saves_nothing(client, coordinator, assessment, response):
+    client.force_login(coordinator)
+    page = _post(client, response, action="submit", achievement="Teks yang tidak boleh hilang")
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Pilih nilai mandiri" in html
+    assert "Teks yang tidak boleh hilang" in html
+    assert "<html" in html  # the whole page again, without JavaScript
+    assert fresh(response).achievement == ""
+
+
+def test_a_value_off_the_scale_is_a_form_error_with_the_input_kept(client, coordinator, response):
+    client.force_login(coordinator)
+    html = _post(client, response, htmx=True, value="75", explanation="Penjelasan panjang").content.decode()
+    assert "Penjelasan panjang" in html
+    assert "75 bukan salah satu dari pilihan" in html
+    assert fresh(response).value is None
+
+
+def test_a_stale_save_keeps_the_input_and_offers_the_current_version(client, coordinator, opd_officer, response):
+    filled(response, opd_officer, value=50)  # someone else saved meanwhile (version 2)
+    client.force_login(coordinator)
+    html = _post(client, response, htmx=True, version=1, value="100", achievement="Versi saya").content.decode()
+    assert "sudah diubah oleh" in html
+    assert "Versi saya" in html
+    assert f'name="r{response.pk}-version" value="2"' in html
+    assert fresh(response).value == 50
+    assert _post(client, response, htmx=True, version=2, value="100").status_code == 200
+    assert fresh(response).value == 100
+
+
+def test_closed_window_shows_the_reason_and_no_form(client, coordinator, assessment, tatanan, cycle):
+    close_all_windows(cycle)
+    client.force_login(coordinator)
+    html = client.get(_url(assessment, tatanan)).content.decode()
+    assert "sudah ditutup" in html
+    assert 'name="action"' not in html
+
+
+def test_saving_in_a_closed_window_is_refused_with_the_input_kept(client, coordinator, response, cycle):
+    close_all_windows(cycle)
+    client.force_login(coordinator)
+    html = _post(client, response, value="100", achievement="Tetap ada").content.decode()
+    assert "sudah ditutup" in html
+    assert fresh(response).value is None
+
+
+def test_submit_all_filled_submits_the_filled_drafts_of_the_tatanan(client, coordinator, assessment, tatanan):
+    responses = list(assessment.responses.filter(indicator__tatanan=tatanan).order_by("indicator__sort_order"))
+    filled(responses[0], coordinator)
+    filled(responses[1], coordinator)
+    client.force_login(coordinator)
+    page = client.post(f"/penilaian/{assessment.pk}/tatanan/{tatanan.pk}/ajukan/", follow=True)
+    assert "2 indikator diajukan" in page.content.decode()
+    assert [fresh(r).status for r in responses] == ["submitted", "submitted", "draft"]
+
+
+def test_a_revision_shows_the_reason_and_deadline_on_the_card(
+    client, coordinator, reviewer, assessment, tatanan, response
+):
+    from evaluations.tests.workflow import send_back
+
+    submitted(response, coordinator)
+    send_back(response, reviewer, note="Lampirkan SK")
+    client.force_login(coordinator)
+    html = client.get(_url(assessment, tatanan)).content.decode()
+    assert "Perlu perbaikan" in html
+    assert "Lampirkan SK" in html
+    assert html.count('name="action" value="save"') == 3  # editable again
+
+
+def test_comments_are_added_to_the_thread(client, opd_officer, reviewer, response):
+    client.force_login(opd_officer)
+    html = client.post(
+        f"/jawaban/{response.pk}/komentar/", {f"c{response.pk}-body": "Data menyusul"}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "Data menyusul" in html
+    client.force_login(reviewer)
+    client.post(f"/jawaban/{response.pk}/komentar/", {f"c{response.pk}-body": "Baik", "next": "/verifikasi/"})
+    assert list(Comment.objects.filter(response=response).values_list("body", flat=True)) == ["Data menyusul", "Baik"]
+
+
+def test_an_empty_comment_is_refused(client, coordinator, response):
+    client.force_login(coordinator)
+    page = client.post(f"/jawaban/{response.pk}/komentar/", {f"c{response.pk}-body": ""}, follow=True)
+    assert "tidak boleh kosong" in page.content.decode()
+    assert not Comment.objects.exists()
+
+
+def _populated(size, regency, opd_kind, coordinator):
+    framework = make_framework(tatanan=1, per_tatanan=size, kelembagaan=1, opd_kind=opd_kind)
+    cycle = CycleFactory(framework=framework)
+    assessment = make_assessment(cycle=cycle, regency=regency)
+    for i, response in enumerate(assessment.responses.select_related("indicator").filter(indicator__kind="tatanan")):
+        evidence_add(response=response, uploaded=samples.pdf(f"b{i}.pdf"), actor=coordinator)
+        Comment.objects.create(response=response, author=coordinator, body="catatan")
+        if i % 2:
+            submitted(response, coordinator)
+        else:
+            filled(response, coordinator)
+    return assessment, framework.tatanan.get()
+
+
+@pytest.mark.parametrize("persona", ["coordinator", "opd_officer", "reviewer"])
+def test_query_count_of_the_tatanan_page_does_not_grow(request, client, regency, opd_kind, coordinator, persona):
+    user = request.getfixturevalue(persona)
+    small = _populated(2, regency, opd_kind, coordinator)
+    big = _populated(9, regency, opd_kind, coordinator)
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as baseline:
+        assert client.get(_url(*small)).status_code == 200
+    with CaptureQueriesContext(connection) as grown:
+        page = client.get(_url(*big))
+    assert page.content.decode().count('class="card mb-3"') == 9
+    assert len(grown) == len(baseline)
+
+
+def test_query_count_is_pinned(client, regency, opd_kind, coordinator, django_assert_num_queries):
+    small = _populated(2, regency, opd_kind, coordinator)
+    big = _populated(12, regency, opd_kind, coordinator)
+    client.force_login(coordinator)
+    client.get(_url(*small))  # warm the session
+    with CaptureQueriesContext(connection) as baseline:
+        client.get(_url(*small))
+    with django_assert_num_queries(len(baseline)):
+        client.get(_url(*big))
+
+
+def test_deadline_in_the_past_blocks_a_provincial_revision(client, coordinator, reviewer, provincial, response, cycle):
+    from evaluations.tests.workflow import accept, send_back
+
+    submitted(response, coordinator)
+    accept(response, reviewer)
+    send_back(response, provincial)
+    current = fresh(response)
+    current.revision_due = timezone.now() - datetime.timedelta(hours=1)
+    current.save()
+    close_all_windows(cycle)
+    client.force_login(coordinator)
+    html = client.get(f"/penilaian/{response.assessment_id}/tatanan/{response.indicator.tatanan_id}/").content.decode()
+    assert "Batas perbaikan sudah lewat" in html
