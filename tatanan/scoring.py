@@ -34,7 +34,7 @@ def quantize(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUNDING)
 
 
-class Level(str, Enum):
+class Level(str, Enum):  # noqa: UP042 (str() of members is relied upon elsewhere)
     NONE = "none"
     PADAPA = "padapa"
     WIWERDA = "wiwerda"
@@ -44,7 +44,7 @@ class Level(str, Enum):
 LEVEL_ORDER = (Level.NONE, Level.PADAPA, Level.WIWERDA, Level.WISTARA)
 
 
-class BandBasis(str, Enum):
+class BandBasis(str, Enum):  # noqa: UP042
     MEAN = "mean"  # the mean of the tatanan scores must reach the band
     EACH_TATANAN = "each_tatanan"  # every tatanan must reach the band
 
@@ -155,15 +155,26 @@ def kelembagaan_complete(values: Sequence[int | None]) -> bool:
     return bool(values) and all(v is not None and v > 0 for v in values)
 
 
-def _meets(rule: LevelRule, *, score: Decimal, tatanan: Mapping[str, TatananScore], odf: Decimal,
-           kelembagaan: bool, policy: ScoringPolicy) -> list[Shortfall]:
+def _meets(
+    rule: LevelRule,
+    *,
+    score: Decimal,
+    tatanan: Mapping[str, TatananScore],
+    odf: Decimal,
+    kelembagaan: bool,
+    policy: ScoringPolicy,
+) -> list[Shortfall]:
     missing: list[Shortfall] = []
     if policy.require_kelembagaan and not kelembagaan:
         missing.append(Shortfall("kelembagaan"))
     if odf < rule.min_odf:
         missing.append(Shortfall("odf", rule.min_odf, odf))
     if policy.band_basis == BandBasis.EACH_TATANAN:
-        for key, ts in tatanan.items():
+        # A tatanan without indicators is not scored (as in overall_score); with none scored the band is unmet.
+        scored = {key: ts for key, ts in tatanan.items() if ts.count}
+        if not scored:
+            missing.append(Shortfall("score", rule.min_score, score))
+        for key, ts in scored.items():
             if ts.percent < rule.min_score:
                 missing.append(Shortfall(f"tatanan:{key}", rule.min_score, ts.percent))
     elif score < rule.min_score:
@@ -184,12 +195,17 @@ def readiness(
     for rule in sorted(policy.rules, key=lambda r: r.min_score):
         if not _meets(rule, score=score, tatanan=tatanan, odf=odf, kelembagaan=kelembagaan, policy=policy):
             reached = rule.level
-    higher = [r for r in sorted(policy.rules, key=lambda r: r.min_score)
-              if LEVEL_ORDER.index(r.level) > LEVEL_ORDER.index(reached)]
+    higher = [
+        r
+        for r in sorted(policy.rules, key=lambda r: r.min_score)
+        if LEVEL_ORDER.index(r.level) > LEVEL_ORDER.index(reached)
+    ]
     next_rule = higher[0] if higher else None
-    missing = tuple(
-        _meets(next_rule, score=score, tatanan=tatanan, odf=odf, kelembagaan=kelembagaan, policy=policy)
-    ) if next_rule else ()
+    missing = (
+        tuple(_meets(next_rule, score=score, tatanan=tatanan, odf=odf, kelembagaan=kelembagaan, policy=policy))
+        if next_rule
+        else ()
+    )
     return Readiness(
         level=reached,
         score=score,
