@@ -6,7 +6,10 @@ cycle uses a new version.
 """
 
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from forums.models import BodyKind
 
 
 class FrameworkStatus(models.TextChoices):
@@ -35,6 +38,9 @@ class FrameworkVersion(models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("tatanan:framework-detail", args=[self.code])
+
     @property
     def is_published(self):
         return self.status == FrameworkStatus.PUBLISHED
@@ -56,6 +62,9 @@ class Tatanan(models.Model):
 
     def __str__(self):
         return f"{self.number}. {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("tatanan:tatanan-detail", args=[self.framework.code, self.number])
 
 
 class IndicatorKind(models.TextChoices):
@@ -101,6 +110,13 @@ class Indicator(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name[:80]}"
+
+    @property
+    def body_kind_label(self):
+        """The body's display name (e.g. "Forum Komunikasi Kecamatan") for a kelembagaan indicator."""
+        if self.body_kind in BodyKind.values:
+            return BodyKind(self.body_kind).label
+        return self.body_kind
 
     def allowed_values(self):
         """Scale values, highest first; uses the prefetched options when present."""

@@ -6,4 +6,7 @@ app_name = "tatanan"
 
 urlpatterns = [
     path("", views.framework_list, name="framework-list"),
+    path("<slug:code>/", views.framework_detail, name="framework-detail"),
+    path("<slug:code>/tatanan/<int:number>/", views.tatanan_detail, name="tatanan-detail"),
+    path("<slug:code>/kelembagaan/", views.kelembagaan_detail, name="kelembagaan-detail"),
 ]
