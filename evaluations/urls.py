@@ -1,6 +1,6 @@
 """URL map of the evaluations app; each views module owns its patterns."""
 
-from .views import assessments, comments, evidence, fill, inbox, reports, review
+from .views import assessments, comments, dossiers, evidence, fill, inbox, reports, review
 
 app_name = "evaluations"
 
@@ -12,4 +12,5 @@ urlpatterns = [
     *review.urlpatterns,
     *inbox.urlpatterns,
     *reports.urlpatterns,
+    *dossiers.urlpatterns,
 ]

@@ -9,7 +9,8 @@ DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-_PRIVATE = tempfile.mkdtemp(prefix="kks-test-private-")
+# KKS_PRIVATE_ROOT lets a test share the storage folder with a worker subprocess.
+_PRIVATE = env.str("KKS_PRIVATE_ROOT", default="") or tempfile.mkdtemp(prefix="kks-test-private-")
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",

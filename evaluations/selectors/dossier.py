@@ -1,0 +1,224 @@
+"""Everything the verification dossier of one assessment shows, read in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+
+from evaluations.models import Assessment, EvidenceVersion, Response, Stage, StatusChange
+from evaluations.selectors.forecast import ReadinessView, readiness_views
+from evaluations.selectors.scores import AssessmentScores, assessment_scores
+from forums.models import Body, BodyKind, MemberRole, Membership
+from tatanan import scoring
+from tatanan.models import IndicatorKind, Tatanan
+
+LEVELS = (
+    (Stage.KABUPATEN, _("Mandiri")),
+    (Stage.PROVINSI, _("Provinsi")),
+    (Stage.PUSAT, _("Pusat")),
+)
+BODY_ORDER = (BodyKind.TIM_PEMBINA, BodyKind.FORUM, BodyKind.FKK, BodyKind.POKJA, BodyKind.TIM_PEMBINA_PROVINSI)
+
+
+@dataclass
+class EvidenceItem:
+    version: EvidenceVersion
+    title: str
+    indicator_code: str = ""
+    thumbnail: str | None = None  # a data: URI, filled in by the rendering service
+
+    @property
+    def is_image(self) -> bool:
+        return self.version.content_type.startswith("image/")
+
+    @property
+    def is_pdf(self) -> bool:
+        return self.version.content_type == "application/pdf"
+
+
+@dataclass
+class IndicatorItem:
+    response: Response
+    evidence: list[EvidenceItem] = field(default_factory=list)
+    last_review: StatusChange | None = None
+
+    @property
+    def indicator(self):
+        return self.response.indicator
+
+    @property
+    def scale(self) -> list:
+        return list(self.response.indicator.scale_options.all())
+
+    def criterion(self, value) -> str:
+        return next((o.description for o in self.scale if o.value == value), "")
+
+    @property
+    def value_criterion(self) -> str:
+        return self.criterion(self.response.value)
+
+    @property
+    def values(self) -> list[int | None]:
+        r = self.response
+        return [r.value, r.value_provincial, r.value_national]
+
+
+@dataclass
+class LevelScore:
+    stage: str
+    label: str
+    score: scoring.TatananScore
+
+    @property
+    def percent(self):
+        return self.score.percent if self.score.answered else None
+
+
+@dataclass
+class TatananSection:
+    tatanan: Tatanan
+    items: list[IndicatorItem]
+    levels: list[LevelScore]
+
+    @property
+    def anchor(self) -> str:
+        return f"tatanan-{self.tatanan.number}"
+
+
+@dataclass
+class Signatory:
+    title: str
+    name: str = ""
+    position: str = ""
+
+
+@dataclass
+class DossierData:
+    assessment: Assessment
+    scores: AssessmentScores
+    sections: list[TatananSection]
+    kelembagaan: list[IndicatorItem]
+    bodies: list[Body]
+    signatories: list[Signatory]
+
+    @property
+    def evidence(self) -> list[EvidenceItem]:
+        items = [*self.kelembagaan, *(i for s in self.sections for i in s.items)]
+        return [e for i in items for e in i.evidence]
+
+    @property
+    def readiness_summary(self) -> list[ReadinessView]:
+        return readiness_views(self.scores)
+
+    @property
+    def forum(self) -> Body | None:
+        return next((b for b in self.bodies if b.kind == BodyKind.FORUM), None)
+
+
+def _level_scores(items: list[IndicatorItem]) -> list[LevelScore]:
+    return [
+        LevelScore(stage.value, str(label), scoring.tatanan_score([i.values[n] for i in items]))
+        for n, (stage, label) in enumerate(LEVELS)
+    ]
+
+
+def _current_versions(assessment: Assessment) -> dict[int, list[EvidenceItem]]:
+    """The shown version of each evidence not withdrawn: the current one, else the latest."""
+    versions = (
+        EvidenceVersion.objects.filter(evidence__response__assessment=assessment, evidence__withdrawn_at__isnull=True)
+        .select_related("evidence", "uploaded_by")
+        .order_by("evidence__response_id", "evidence__created_at", "evidence_id", "number")
+    )
+    latest: dict[int, EvidenceVersion] = {}
+    current: dict[int, EvidenceVersion] = {}
+    for v in versions:  # ordered by number, so the last one seen is the latest
+        latest[v.evidence_id] = v
+        if v.evidence.current_id == v.pk:
+            current[v.evidence_id] = v
+    chosen = {evidence_id: current.get(evidence_id, v) for evidence_id, v in latest.items()}
+    by_response: dict[int, list[EvidenceItem]] = defaultdict(list)
+    for v in chosen.values():
+        by_response[v.evidence.response_id].append(EvidenceItem(v, v.evidence.title))
+    return by_response
+
+
+def _last_reviews(assessment: Assessment) -> dict[int, StatusChange]:
+    changes = (
+        StatusChange.objects.filter(response__assessment=assessment)
+        .select_related("reason", "actor")
+        .order_by("response_id", "at", "pk")
+    )
+    return {c.response_id: c for c in changes}  # the last one wins
+
+
+def _verifier(changes: dict[int, StatusChange], stage: str):
+    last = [c for c in changes.values() if c.stage == stage and c.actor_id]
+    return max(last, key=lambda c: (c.at, c.pk)).actor if last else None
+
+
+def _signatories(bodies: list[Body], changes: dict[int, StatusChange]) -> list[Signatory]:
+    def chair(kind: str, title: str) -> Signatory:
+        body = next((b for b in bodies if b.kind == kind), None)
+        member = next((m for m in body.members if m.role == MemberRole.KETUA), None) if body else None
+        if member is None:
+            return Signatory(title)
+        return Signatory(title, member.display_name, member.position)
+
+    provincial = _verifier(changes, Stage.PROVINSI)
+    national = _verifier(changes, Stage.PUSAT)
+    return [
+        chair(BodyKind.TIM_PEMBINA, str(BodyKind.TIM_PEMBINA.label)),
+        chair(BodyKind.FORUM, str(BodyKind.FORUM.label)),
+        Signatory(str(Stage.PROVINSI.label), str(provincial) if provincial else ""),
+        Signatory(str(Stage.PUSAT.label), str(national) if national else ""),
+    ]
+
+
+def dossier_data(assessment_id: int) -> DossierData:
+    """The assessment with its responses, evidence, review outcomes, bodies and scores."""
+    assessment = Assessment.objects.select_related("cycle", "cycle__framework", "regency", "regency__parent").get(
+        pk=assessment_id
+    )
+    responses = list(
+        Response.objects.filter(assessment=assessment)
+        .select_related("indicator", "indicator__tatanan", "updated_by")
+        .prefetch_related("indicator__scale_options")
+        .order_by("indicator__sort_order", "indicator__code")
+    )
+    evidence = _current_versions(assessment)
+    changes = _last_reviews(assessment)
+    items = {r.pk: IndicatorItem(r, evidence.get(r.pk, []), changes.get(r.pk)) for r in responses}
+    for item in items.values():
+        for e in item.evidence:
+            e.indicator_code = item.indicator.code
+    by_tatanan: dict[int, list[IndicatorItem]] = defaultdict(list)
+    kelembagaan = []
+    for r in responses:
+        if r.indicator.kind == IndicatorKind.KELEMBAGAAN:
+            kelembagaan.append(items[r.pk])
+        else:
+            by_tatanan[r.indicator.tatanan_id].append(items[r.pk])
+    tatanan = Tatanan.objects.filter(framework_id=assessment.cycle.framework_id).order_by("number")
+    sections = [TatananSection(t, by_tatanan.get(t.pk, []), _level_scores(by_tatanan.get(t.pk, []))) for t in tatanan]
+    bodies = list(
+        Body.objects.filter(scope_region=assessment.regency)
+        .select_related("region")
+        .prefetch_related(Prefetch("memberships", Membership.objects.select_related("user").order_by("pk")))
+        .order_by("region__code", "name")
+    )
+    kind_rank = {kind: n for n, kind in enumerate(BODY_ORDER)}
+    bodies.sort(key=lambda b: kind_rank.get(b.kind, 99))
+    rank = {role: n for n, role in enumerate(MemberRole.values)}
+    for body in bodies:
+        body.members = sorted(body.memberships.all(), key=lambda m: (rank.get(m.role, 99), m.display_name))
+    return DossierData(
+        assessment=assessment,
+        scores=assessment_scores(assessment),
+        sections=sections,
+        kelembagaan=kelembagaan,
+        bodies=bodies,
+        signatories=_signatories(bodies, changes),
+    )

@@ -1,0 +1,351 @@
+"""PDF report jobs: request, render, retry and reap the dossiers and readiness reports.
+
+A job moves queued -> rendering -> ready | failed. ``report_request`` and
+``report_retry`` enqueue the Celery task only after their transaction commits.
+``report_render`` (called by the task) claims the job with a conditional
+UPDATE, so a second delivery of the same message does nothing, and writes its
+progress outside any long transaction so the status page can show it. A job
+left "rendering" longer than the hard time limit (a worker killed mid-task) is
+marked failed by ``report_jobs_reap_stale`` and can be retried.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from evaluations import charts, pdf
+from evaluations.models import Cycle, JobStatus, ReportJob, ReportKind
+from evaluations.selectors.dossier import DossierData, dossier_data
+from evaluations.selectors.readiness import national_readiness, province_readiness
+from forums.models import RegionLevel
+from forums.permissions import can_request_dossier, can_view_national_report, can_view_province_report
+
+logger = logging.getLogger(__name__)
+
+SOFT_TIME_LIMIT = getattr(settings, "KKS_REPORT_SOFT_TIME_LIMIT", 540)
+HARD_TIME_LIMIT = getattr(settings, "KKS_REPORT_HARD_TIME_LIMIT", 600)
+# A job still "rendering" this long after it started cannot be alive any more.
+STALE_AFTER = timedelta(seconds=HARD_TIME_LIMIT + 60)
+ACTIVE = (JobStatus.QUEUED, JobStatus.RENDERING)
+ERROR_MAX = 500
+
+
+# --- policy --------------------------------------------------------------------
+
+
+def report_allowed(user, *, kind: str, assessment=None, region=None) -> bool:
+    """Whether ``user`` may ask for (and read) a report of this kind and subject."""
+    if kind == ReportKind.DOSSIER:
+        return assessment is not None and can_request_dossier(user, assessment)
+    if region is not None:
+        return can_view_province_report(user, region)
+    return can_view_national_report(user)
+
+
+def report_job_allowed(user, job: ReportJob) -> bool:
+    return report_allowed(user, kind=job.kind, assessment=job.assessment, region=job.region)
+
+
+# --- request, retry, reap -----------------------------------------------------------
+
+
+def _enqueue(job_id: int) -> None:
+    from evaluations.tasks import render_report
+
+    try:
+        render_report.delay(job_id)
+    except Exception as exc:
+        # Broker unreachable: fail visibly so the user can retry. (In eager mode the
+        # render's own errors also arrive here; the job then already says why.)
+        logger.exception("cannot enqueue report job %s", job_id)
+        ReportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+            status=JobStatus.FAILED,
+            error=(_("Antrean pekerjaan tidak dapat dihubungi: %s") % exc)[:ERROR_MAX],
+            finished_at=timezone.now(),
+        )
+
+
+@transaction.atomic
+def report_request(
+    *, kind: str, cycle: Cycle, assessment=None, region=None, include_appendix: bool = False, actor
+) -> ReportJob:
+    """Ask for a dossier (of ``assessment``) or a readiness report (of province ``region``, or national)."""
+    if kind == ReportKind.DOSSIER:
+        if assessment is None or assessment.cycle_id != cycle.pk or region is not None:
+            raise ValidationError(_("Dosir memerlukan satu penilaian dari siklus ini."))
+    elif kind == ReportKind.READINESS:
+        if assessment is not None or (region is not None and region.level != RegionLevel.PROVINCE):
+            raise ValidationError(_("Laporan kesiapan dibuat untuk satu provinsi atau nasional."))
+        include_appendix = False
+    else:
+        raise ValidationError(_("Jenis dokumen tidak dikenal."))
+    if not report_allowed(actor, kind=kind, assessment=assessment, region=region):
+        raise PermissionDenied
+    report_jobs_reap_stale()
+    same = ReportJob.objects.select_for_update().filter(
+        kind=kind,
+        cycle=cycle,
+        assessment=assessment,
+        region=region,
+        include_appendix=include_appendix,
+        status__in=ACTIVE,
+    )
+    existing = same.first()
+    if existing is not None:  # a double click, or someone else asked a moment ago
+        return existing
+    job = ReportJob.objects.create(
+        kind=kind,
+        cycle=cycle,
+        assessment=assessment,
+        region=region,
+        include_appendix=include_appendix,
+        requested_by=actor,
+    )
+    transaction.on_commit(partial(_enqueue, job.pk))
+    return job
+
+
+@transaction.atomic
+def report_retry(*, job: ReportJob, actor) -> ReportJob:
+    """Put a failed job back in the queue."""
+    if not report_job_allowed(actor, job):
+        raise PermissionDenied
+    report_jobs_reap_stale(job_ids=[job.pk])
+    job = ReportJob.objects.select_for_update().get(pk=job.pk)
+    if job.status != JobStatus.FAILED:
+        raise ValidationError(_("Hanya dokumen yang gagal dapat dibuat ulang."))
+    job.status = JobStatus.QUEUED
+    job.progress = 0
+    job.error = ""
+    job.started_at = None
+    job.finished_at = None
+    job.save(update_fields=["status", "progress", "error", "started_at", "finished_at"])
+    transaction.on_commit(partial(_enqueue, job.pk))
+    return job
+
+
+def report_jobs_reap_stale(*, job_ids=None, now=None) -> int:
+    """Mark jobs that have been "rendering" longer than the hard time limit as failed; returns how many."""
+    now = now or timezone.now()
+    stale = ReportJob.objects.filter(status=JobStatus.RENDERING).filter(
+        Q(started_at__lt=now - STALE_AFTER) | Q(started_at__isnull=True)
+    )
+    if job_ids is not None:
+        stale = stale.filter(pk__in=job_ids)
+    return stale.update(
+        status=JobStatus.FAILED,
+        error=_("Pembuatan dokumen terhenti (melewati batas waktu atau pekerja berhenti). Silakan ulangi."),
+        finished_at=now,
+    )
+
+
+# --- render ----------------------------------------------------------------------
+
+
+def _claim(job_id: int, *, redelivered: bool) -> ReportJob | None:
+    """Atomically move a queued (or abandoned) job to rendering; None if someone else has it or it is done."""
+    now = timezone.now()
+    claimable = Q(status=JobStatus.QUEUED) | Q(status=JobStatus.RENDERING, started_at__lt=now - STALE_AFTER)
+    if redelivered:  # the broker gave the message back after a worker died mid-task
+        claimable |= Q(status=JobStatus.RENDERING)
+    claimed = ReportJob.objects.filter(claimable, pk=job_id).update(
+        status=JobStatus.RENDERING,
+        progress=1,
+        started_at=now,
+        finished_at=None,
+        error="",
+        attempts=F("attempts") + 1,
+    )
+    if not claimed:
+        return None
+    return ReportJob.objects.select_related(
+        "cycle", "cycle__framework", "assessment", "region", "requested_by", "requested_by__region"
+    ).get(pk=job_id)
+
+
+def _progress_writer(job: ReportJob) -> Callable[[int], None]:
+    def write(percent: int) -> None:
+        ReportJob.objects.filter(pk=job.pk, status=JobStatus.RENDERING, attempts=job.attempts).update(
+            progress=max(1, min(99, int(percent)))
+        )
+
+    return write
+
+
+def _reason(exc: BaseException) -> str:
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    if isinstance(exc, SoftTimeLimitExceeded):
+        return _("Waktu pembuatan dokumen habis.")
+    if isinstance(exc, PermissionDenied):
+        return _("Peminta dokumen tidak lagi berhak atas isinya.")
+    return f"{type(exc).__name__}: {exc}"[:ERROR_MAX]
+
+
+def report_render(*, job_id: int, redelivered: bool = False) -> ReportJob | None:
+    """Render a job's PDF and store it; does nothing for a job that is not waiting to be rendered.
+
+    Not one transaction on purpose: progress updates must be visible while it runs.
+    Errors mark the job failed with the reason and are raised again for the caller.
+    """
+    job = _claim(job_id, redelivered=redelivered)
+    if job is None:
+        logger.info("report job %s is not claimable; skipped", job_id)
+        return None
+    progress = _progress_writer(job)
+    try:
+        if job.requested_by is not None and not report_job_allowed(job.requested_by, job):
+            raise PermissionDenied
+        with translation.override(settings.LANGUAGE_CODE):
+            if job.kind == ReportKind.DOSSIER:
+                data = render_dossier_pdf(job.assessment_id, include_appendix=job.include_appendix, progress=progress)
+            else:
+                data = render_readiness_pdf(cycle=job.cycle, province=job.region, progress=progress)
+        name = default_storage.save(f"reports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.pdf", ContentFile(data))
+    except BaseException as exc:
+        ReportJob.objects.filter(pk=job.pk, attempts=job.attempts).update(
+            status=JobStatus.FAILED, error=_reason(exc), finished_at=timezone.now()
+        )
+        raise
+    done = ReportJob.objects.filter(pk=job.pk, status=JobStatus.RENDERING, attempts=job.attempts).update(
+        status=JobStatus.READY,
+        progress=100,
+        file=name,
+        sha256=hashlib.sha256(data).hexdigest(),
+        finished_at=timezone.now(),
+        error="",
+    )
+    if not done:  # reaped or re-claimed meanwhile: this result is nobody's
+        default_storage.delete(name)
+        return None
+    job.refresh_from_db()
+    return job
+
+
+# --- documents -------------------------------------------------------------------
+
+
+def _noop(percent: int) -> None:
+    return None
+
+
+def _add_thumbnails(data: DossierData, progress, start: int, end: int) -> list:
+    images = [e for e in data.evidence if e.is_image and e.version.content_type in pdf.IMAGE_TYPES]
+    for n, item in enumerate(images, start=1):
+        try:
+            with default_storage.open(item.version.file.name, "rb") as fh:
+                item.thumbnail = pdf.image_data_uri(fh)
+        except OSError:
+            logger.warning("evidence file missing: %s", item.version.file.name)
+        if n % 5 == 0 or n == len(images):
+            progress(start + (end - start) * n // len(images))
+    return images
+
+
+def _appendix(data: DossierData) -> list[dict]:
+    rows = []
+    for item in data.evidence:
+        if not item.is_pdf:
+            continue
+        try:
+            with default_storage.open(item.version.file.name, "rb") as fh:
+                info = pdf.inspect_pdf(fh)
+        except OSError:
+            info = pdf.PdfInfo(pages=None)
+        rows.append({"item": item, "pages": info.pages, "ok": info.ok})
+    return rows
+
+
+def dossier_chart(data: DossierData):
+    labels = [str(s.tatanan) for s in data.sections]
+    series = [
+        charts.Series(str(level.label), [s.levels[n].percent for s in data.sections])
+        for n, level in enumerate(data.sections[0].levels if data.sections else [])
+    ]
+    return charts.bar_chart(
+        title=_("Nilai per tatanan"), labels=labels, series=series, thresholds=charts.level_thresholds()
+    )
+
+
+def render_dossier_pdf(assessment_id: int, *, include_appendix: bool = False, progress=_noop) -> bytes:
+    """The verification dossier of one assessment as PDF bytes (progress 5..99 reported on the way)."""
+    data = dossier_data(assessment_id)
+    progress(10)
+    _add_thumbnails(data, progress, 10, 45)
+    appendix = _appendix(data) if include_appendix else []
+    progress(50)
+    html = render_to_string(
+        "evaluations/pdf/dossier.html",
+        {
+            "data": data,
+            "assessment": data.assessment,
+            "chart": dossier_chart(data),
+            "appendix": appendix,
+            "generated_at": timezone.now(),
+        },
+    )
+    progress(60)
+    document = pdf.render_pdf(html, base_url=pdf.static_roots()[0])
+    progress(85)
+    if appendix:
+        files = []
+        try:
+            for row in appendix:
+                if row["ok"]:
+                    fh = default_storage.open(row["item"].version.file.name, "rb")
+                    files.append(fh)
+                    row["file"] = fh
+            parts = [(r["item"].version.original_name, r["file"]) for r in appendix if r["ok"]]
+            document = pdf.append_pdfs(document, parts, outline_title=_("Lampiran bukti dukung"))
+        finally:
+            for fh in files:
+                fh.close()
+        progress(95)
+    return document
+
+
+def readiness_chart(table):
+    title = _("Skor rata-rata (%(basis)s)") % {"basis": table.basis_label}
+    if not table.rows:
+        return charts.empty_chart(title)
+    labels = [row.region.name for row in table.rows]
+    return charts.bar_chart(
+        title=title,
+        labels=labels,
+        series=[charts.Series(str(table.basis_label), [row.score for row in table.rows])],
+        thresholds=charts.level_thresholds(),
+    )
+
+
+def render_readiness_pdf(*, cycle: Cycle, province=None, progress=_noop) -> bytes:
+    """The readiness table of a province (or the nation when ``province`` is None) as PDF bytes."""
+    if province is not None:
+        table = province_readiness(province=province, cycle=cycle)
+    else:
+        table = national_readiness(cycle=cycle)
+    progress(40)
+    html = render_to_string(
+        "evaluations/pdf/readiness.html",
+        {
+            "table": table,
+            "chart": readiness_chart(table),
+            "generated_at": timezone.now(),
+        },
+    )
+    progress(60)
+    return pdf.render_pdf(html, base_url=pdf.static_roots()[0])

@@ -1,0 +1,20 @@
+"""Celery tasks: thin entry points that take ids and call the services."""
+
+from celery import shared_task
+
+from evaluations.services.reports import HARD_TIME_LIMIT, SOFT_TIME_LIMIT, report_render
+
+
+@shared_task(
+    bind=True,
+    name="evaluations.render_report",
+    acks_late=True,  # the message stays in the broker until the PDF is stored ...
+    reject_on_worker_lost=True,  # ... and goes back to the queue if the worker dies mid-task
+    soft_time_limit=SOFT_TIME_LIMIT,
+    time_limit=HARD_TIME_LIMIT,
+    ignore_result=True,
+)
+def render_report(self, job_id: int) -> None:
+    """Render one ReportJob; running it twice is harmless (the service claims the job first)."""
+    redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
+    report_render(job_id=job_id, redelivered=redelivered)
