@@ -126,8 +126,10 @@ def notify_waiting(*, responses: list[Response], actor) -> int:
     for (stage, _regency_id), items in groups.items():
         first = items[0]
         regency = first.assessment.regency
+        subject = _("Menunggu verifikasi: %(what)s") % {"what": regency}
         if len(items) == 1:
             message = _("Indikator %(indicator)s menunggu verifikasi Anda.") % {"indicator": _label(first)}
+            subject = _("Menunggu verifikasi: %(what)s") % {"what": _label(first)}
             url, response = review_url(first), first
         else:
             message = _("%(count)d indikator dari %(regency)s menunggu verifikasi Anda.") % {
@@ -138,7 +140,7 @@ def notify_waiting(*, responses: list[Response], actor) -> int:
         sent += _deliver(
             reviewers_for_stage(stage, regency),
             verb=WAITING,
-            subject=_("Menunggu verifikasi: %(regency)s") % {"regency": regency},
+            subject=subject,
             message=message,
             url=url,
             response=response,

@@ -18,7 +18,7 @@ from evaluations.selectors.fill import decorate, with_card_data
 from evaluations.selectors.queue import review_queue, waiting_for
 from evaluations.services.cycles import REVIEW_WINDOW, WINDOW_LABELS, review_window_open
 from evaluations.services.errors import StaleVersion, WorkflowError
-from evaluations.services.guards import WAITING
+from evaluations.services.guards import WAITING, require_version
 from evaluations.services.responses import response_review
 from forums.models import Role
 from forums.permissions import (
@@ -79,7 +79,7 @@ def _render_review(request, response, *, form=None, status=200):
         "can_review": can_review,
         "window_open": window_open,
         "window_label": WINDOW_LABELS[REVIEW_WINDOW[response.stage]],
-        "form": form if can_review and window_open else None,
+        "form": form,
         "can_fill": can_fill_response(request.user, response),
         "comment_form": CommentForm(prefix=f"c{response.pk}") if can_comment_response(request.user, response) else None,
     }
@@ -101,10 +101,14 @@ def review_decide(request, pk):
     if not any(can_review_stage(request.user, stage, regency) for stage in Stage.values):
         raise PermissionDenied
     form = ReviewForm(request.POST, response=response)
-    if not form.is_valid():
-        return _render_review(request, response, form=form)
+    valid = form.is_valid()
     data = form.cleaned_data
     try:
+        # Checked before the form's stage-specific rules so a stale page gets the clear message;
+        # the service checks again under the row lock.
+        require_version(response, data.get("version", response.version))
+        if not valid:
+            return _render_review(request, response, form=form)
         decided = response_review(
             response=response,
             actor=request.user,
