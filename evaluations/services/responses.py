@@ -104,14 +104,23 @@ def response_save(
         setattr(locked, field, data[field])
     if changed or uploads:
         _bump(locked, actor, changed)
-    for uploaded, checked in uploads:
-        title = evidence_title
-        if evidence_title and len(uploads) > 1:
-            title = f"{evidence_title} ({(checked.original_name if checked else uploaded.name)})"
-        evidence_add(response=locked, uploaded=uploaded, actor=actor, title=title, checked=checked)
-    if submit:
-        _submit(locked, actor)
-        notifications.notify_waiting(responses=[locked], actor=actor)
+    if submit and locked.value is None:
+        _submit(locked, actor)  # raises the "choose a value" message before any file is stored
+    added = []
+    try:
+        for uploaded, checked in uploads:
+            title = evidence_title
+            if evidence_title and len(uploads) > 1:
+                title = f"{evidence_title} ({(checked.original_name if checked else uploaded.name)})"
+            added.append(evidence_add(response=locked, uploaded=uploaded, actor=actor, title=title, checked=checked))
+        if submit:
+            _submit(locked, actor)
+            notifications.notify_waiting(responses=[locked], actor=actor)
+    except Exception:
+        # The rows roll back with the transaction; the stored files would stay behind.
+        for evidence in added:
+            evidence.current.file.delete(save=False)
+        raise
     return locked
 
 

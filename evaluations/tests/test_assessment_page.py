@@ -135,3 +135,16 @@ def test_the_general_data_cannot_be_changed_after_the_window(client, assessment,
     assert "sudah ditutup" in page.content.decode()
     assessment.refresh_from_db()
     assert assessment.odf_village_count == 50
+
+
+def test_assessment_create_adds_one_draft_per_indicator_once(cycle, other_regency, admin_user, coordinator):
+    from django.core.exceptions import PermissionDenied
+
+    from evaluations.services.assessments import assessment_create
+
+    created = assessment_create(cycle=cycle, regency=other_regency, actor=admin_user)
+    again = assessment_create(cycle=cycle, regency=other_regency, actor=admin_user)
+    assert created == again
+    assert created.responses.filter(status="draft").count() == cycle.framework.indicators.count() == 8
+    with pytest.raises(PermissionDenied):
+        assessment_create(cycle=cycle, regency=other_regency, actor=coordinator)

@@ -219,3 +219,27 @@ def test_download_permission_matrix(request, client, coordinator, response, pers
     assert download.status_code == status
     if persona is None:
         assert download["Location"].startswith(settings.LOGIN_URL) or "/akun/login/" in download["Location"]
+
+
+def test_a_failed_save_leaves_no_stored_file_behind(response, coordinator, monkeypatch):
+    from django.core.files.storage import default_storage
+
+    from evaluations.services import notifications
+    from evaluations.services.responses import response_save
+
+    def broken(**kwargs):
+        raise RuntimeError("mail queue down")
+
+    monkeypatch.setattr(notifications, "notify_waiting", broken)
+    before = set(_stored_files(default_storage))
+    with pytest.raises(RuntimeError):
+        response_save(
+            response=response, data={"value": 100}, actor=coordinator, uploads=[(samples.pdf(), None)], submit=True
+        )
+    assert set(_stored_files(default_storage)) == before
+    assert not Evidence.objects.exists()
+
+
+def _stored_files(storage):
+    root = Path(storage.location) / "evidence"
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []

@@ -195,3 +195,10 @@ def test_a_closed_review_window_hides_the_form(client, coordinator, reviewer, re
     )
     assert "sudah ditutup" in page.content.decode()
     assert fresh(response).stage == "kabupaten"
+
+
+def test_reviewers_find_the_queue_in_the_navigation(client, reviewer, coordinator):
+    client.force_login(reviewer)
+    assert 'href="/verifikasi/"' in client.get("/kotak-masuk/").content.decode()
+    client.force_login(coordinator)
+    assert 'href="/verifikasi/"' not in client.get("/kotak-masuk/").content.decode()
