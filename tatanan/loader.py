@@ -121,11 +121,25 @@ def format_path(path: Path) -> str:
 # --- reading -----------------------------------------------------------------------------------
 
 
-def _index_lines(node: yaml.Node | None, path: Path, lines: dict[Path, int], duplicates: list[tuple[Path, int]]):
-    """Record the 1-based line of every node by its path; note duplicate mapping keys."""
+def _index_lines(
+    node: yaml.Node | None,
+    path: Path,
+    lines: dict[Path, int],
+    duplicates: list[tuple[Path, int]],
+    seen_nodes: set[int] | None = None,
+):
+    """Record the 1-based line of every node by its path; note duplicate mapping keys.
+
+    A node reached again through a YAML alias is not walked twice (its paths fall back to the
+    alias's line), so a file of nested aliases cannot make this walk explode.
+    """
     if node is None:
         return
     lines.setdefault(path, node.start_mark.line + 1)
+    seen_nodes = set() if seen_nodes is None else seen_nodes
+    if id(node) in seen_nodes:
+        return
+    seen_nodes.add(id(node))
     if isinstance(node, yaml.MappingNode):
         seen: set[Any] = set()
         for key_node, value_node in node.value:
@@ -134,10 +148,10 @@ def _index_lines(node: yaml.Node | None, path: Path, lines: dict[Path, int], dup
                 duplicates.append(((*path, key), key_node.start_mark.line + 1))
             seen.add(key)
             lines[(*path, key)] = key_node.start_mark.line + 1
-            _index_lines(value_node, (*path, key), lines, duplicates)
+            _index_lines(value_node, (*path, key), lines, duplicates, seen_nodes)
     elif isinstance(node, yaml.SequenceNode):
         for i, item in enumerate(node.value):
-            _index_lines(item, (*path, i), lines, duplicates)
+            _index_lines(item, (*path, i), lines, duplicates, seen_nodes)
 
 
 def _compose(text: str) -> tuple[Any, yaml.Node | None]:

@@ -203,3 +203,12 @@ def test_a_valid_json_file_loads(tmp_path):
     _load(tmp_path, json.dumps(yaml.safe_load(SMALL_YAML)), name="small.json")
     assert FrameworkVersion.objects.get().code == "uji-kecil"
     assert Indicator.objects.count() == 2
+
+
+def test_nested_yaml_aliases_are_refused_quickly():
+    levels = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    levels += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, 9)]
+    text = "\n".join(levels) + "\n"
+    with pytest.raises(FrameworkFileError) as excinfo:
+        parse_framework(text, source_name="bomb.yaml")
+    assert "bomb.yaml line 1: a0: unknown field" in str(excinfo.value)
