@@ -18,7 +18,7 @@ $(VENV)/.installed: requirements.txt
 venv: $(VENV)/.installed
 
 migrate: venv
-	mkdir -p var
+	mkdir -p var/celery/queue var/celery/processed var/celery/control
 	$(MANAGE) migrate --noinput
 
 demo: migrate
