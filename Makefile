@@ -48,8 +48,10 @@ format: venv
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# National-scale figures (docs/performance.md); needs DATABASE_URL=postgres://... with CREATEDB.
+# BENCH_ARGS=--quick for a one-minute run, --keep to keep the kks_bench database.
 bench: venv
-	$(MANAGE) bench
+	$(MANAGE) bench $(BENCH_ARGS)
 
 clean:
 	rm -rf var
