@@ -44,7 +44,7 @@ def review_url(response: Response) -> str:
 
 
 def _absolute(url: str) -> str:
-    return f"{getattr(settings, 'KKS_SITE_URL', '').rstrip('/')}{url}"
+    return f"{settings.KKS_SITE_URL.rstrip('/')}{url}"
 
 
 def _deliver(recipients, *, verb: str, subject: str, message: str, url: str, response: Response | None, actor) -> int:
