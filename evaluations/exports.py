@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -132,7 +133,7 @@ def readiness_sheet(table: ReadinessTable) -> Sheet:
 # --- national instrument ---------------------------------------------------------------
 
 INSTRUMENT_HEADERS = (
-    gettext_lazy("No"),
+    pgettext_lazy("nomor urut", "No"),
     gettext_lazy("Kode"),
     gettext_lazy("Indikator"),
     gettext_lazy("Capaian"),
@@ -203,6 +204,13 @@ def _sheet_title(title: str, used: set[str]) -> str:
     return name
 
 
+def _plain(value):
+    """A value openpyxl can store: lazy translations become text, None an empty cell."""
+    if value is None:
+        return ""
+    return str(value) if isinstance(value, Promise) else value
+
+
 def _is_formula_like(value) -> bool:
     return isinstance(value, str) and value.startswith(FORMULA_START)
 
@@ -225,7 +233,7 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
             cell.fill = HEADER_FILL
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for values in sheet.rows:
-            ws.append(["" if v is None else v for v in values])
+            ws.append([_plain(v) for v in values])
             for cell in ws[ws.max_row]:
                 if _is_formula_like(cell.value):
                     cell.data_type = "s"  # text, never a formula

@@ -115,11 +115,12 @@ def test_province_page_shows_heat_map_chart_and_sorting(client, provincial, kedi
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'class="num text-end h3"' in html
-    assert 'class="num text-end h1"' in html
+    assert 'class="num text-end h3 fs-6 fw-normal"' in html
+    assert 'class="num text-end h1 fs-6 fw-normal"' in html
     assert "<svg" in html
     assert 'role="img"' in html
     assert 'aria-sort="descending"' in html
+    assert '<option value="forecast" selected>' in html  # the form shows the basis in use
     assert reverse("evaluations:assessment-detail", args=[kediri.pk]) in html
     assert html.index("Kota Kediri") < html.index("Kabupaten Pacitan")
     assert "hx-" not in html.split("<main", 1)[1].split("</main>", 1)[0]  # works without JavaScript

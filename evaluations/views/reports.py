@@ -114,8 +114,19 @@ def _require_national(request):
         raise PermissionDenied
 
 
+def _with_defaults(params):
+    """Always a bound form, so the selects show the values actually used."""
+    data = params.copy()
+    data.setdefault("nilai", "forecast")
+    if "siklus" not in data:
+        cycle = report_cycles().first()
+        if cycle is not None:
+            data["siklus"] = str(cycle.pk)
+    return data
+
+
 def _province_table(request, province):
-    query = ReadinessQuery(request.GET or None)
+    query = ReadinessQuery(_with_defaults(request.GET))
     cycle, basis, sort, filters = query.values()
     table = (
         province_readiness(province=province, cycle=cycle, basis=basis, sort=sort, filters=filters) if cycle else None
@@ -124,7 +135,7 @@ def _province_table(request, province):
 
 
 def _national_table(request):
-    query = ReadinessQuery(request.GET or None, national=True)
+    query = ReadinessQuery(_with_defaults(request.GET), national=True)
     cycle, basis, sort, filters = query.values()
     table = national_readiness(cycle=cycle, basis=basis, sort=sort, filters=filters) if cycle else None
     return query, table
