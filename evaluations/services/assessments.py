@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from evaluations.models import Assessment, Cycle, Response
+from evaluations.models import Assessment, AssessmentStatus, Cycle, Response, ResponseStatus, Stage
 from forums.models import Region
 from forums.permissions import can_edit_assessment, can_manage_cycle
 
@@ -45,4 +46,31 @@ def assessment_update_general(*, assessment: Assessment, data: dict, actor) -> A
     for field, value in values.items():
         setattr(assessment, field, value)
     assessment.save(update_fields=[*values, "updated_at"])
+    return assessment
+
+
+def assessment_sync_status(*, assessment: Assessment) -> Assessment:
+    """Move the assessment's overall status along with its least advanced response.
+
+    In progress while any response is at the kabupaten stage, provincial while
+    any is at the provincial stage, national until every response is accepted
+    at the national stage, then done.
+    """
+    rows = Response.objects.filter(assessment=assessment).aggregate(
+        kabupaten=Count("pk", filter=Q(stage=Stage.KABUPATEN)),
+        provinsi=Count("pk", filter=Q(stage=Stage.PROVINSI)),
+        open_pusat=Count("pk", filter=Q(stage=Stage.PUSAT) & ~Q(status=ResponseStatus.ACCEPTED)),
+        total=Count("pk"),
+    )
+    if rows["total"] == 0 or rows["kabupaten"]:
+        status = AssessmentStatus.IN_PROGRESS
+    elif rows["provinsi"]:
+        status = AssessmentStatus.PROVINCIAL
+    elif rows["open_pusat"]:
+        status = AssessmentStatus.NATIONAL
+    else:
+        status = AssessmentStatus.DONE
+    if status != assessment.status:
+        Assessment.objects.filter(pk=assessment.pk).update(status=status)
+        assessment.status = status
     return assessment

@@ -22,6 +22,7 @@ from kks.uploads import CheckedUpload
 from tatanan import scoring
 
 from . import notifications
+from .assessments import assessment_sync_status
 from .cycles import fill_window_open, require_review_window, revision_deadline
 from .errors import InvalidTransition, WorkflowError
 from .evidence import evidence_add
@@ -215,4 +216,5 @@ def response_review(
         notifications.notify_sent_back(response=locked, reason_label=reason.label, note=note, actor=actor)
     else:
         raise WorkflowError(_("Keputusan tidak dikenal."))
+    assessment_sync_status(assessment=locked.assessment)
     return locked
