@@ -136,15 +136,21 @@ def _persona_label(user) -> str:
 # -- the dossier, in a child process so its peak memory is its own ---------------------------------
 
 DOSSIER_CHILD = """
-import json, resource, sys, time
+import json, sys, time
 import django
 django.setup()
 from evaluations.services.reports import report_render
-idle = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+def peak_kb():
+    # VmHWM is this process's own peak RSS; ru_maxrss would include the parent's from before exec.
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+
+idle = peak_kb()
 started = time.perf_counter()
 job = report_render(job_id=int(sys.argv[1]))
 seconds = time.perf_counter() - started
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+peak = peak_kb()
 from pypdf import PdfReader
 with job.file.open("rb") as fh:
     pages = len(PdfReader(fh).pages)
@@ -190,7 +196,7 @@ def measure_dossier(data: Dataset, *, log) -> Row:
         None,
         f"{out['pages']} pages, {out['bytes'] / 1e6:.1f} MB, {indicators} indicators, {evidence} current evidence "
         f"files; peak RSS {out['peak_kb'] / 1024:.0f} MB ({(out['peak_kb'] - out['idle_kb']) / 1024:.0f} MB "
-        "above the idle process)",
+        "above the process before rendering)",
     )
 
 

@@ -2,9 +2,10 @@
 
 Layout of the archive:
 
-- ``database.json``: ``dumpdata`` with natural foreign keys, so it loads into
-  SQLite or PostgreSQL alike (content types and permissions are recreated by
-  ``migrate``/``flush`` and referred to by their natural keys);
+- ``database.jsonl``: every row in Django's JSON Lines serialization (one
+  object per line, so restoring streams it), primary keys kept; references to
+  content types and permissions, which ``migrate``/``flush`` recreate, go by
+  natural key, so the dump loads into SQLite or PostgreSQL alike;
 - ``files/<name>``: every file of the default storage (evidence, SK decrees,
   generated PDFs), whatever the backend (local folder or S3);
 - ``manifest.json`` (last): format, time, row counts per model, the applied
@@ -32,7 +33,7 @@ from django.apps import apps
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.core.serializers.json import Serializer as JsonSerializer
+from django.core.serializers.jsonl import Serializer as JsonlSerializer
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.db.models import Prefetch
@@ -40,7 +41,7 @@ from django.utils import timezone
 
 FORMAT = "kks-backup"
 FORMAT_VERSION = 1
-DATABASE_MEMBER = "database.json"
+DATABASE_MEMBER = "database.jsonl"
 MANIFEST_MEMBER = "manifest.json"
 FILES_PREFIX = "files/"
 # Recreated by migrate/flush, or logs not worth restoring (sessions, login attempts).
@@ -78,8 +79,8 @@ class LosslessEncoder(DjangoJSONEncoder):
         return super().default(o)
 
 
-class DumpSerializer(JsonSerializer):
-    """JSON like dumpdata's, but natural keys only where primary keys are not kept.
+class DumpSerializer(JsonlSerializer):
+    """JSON Lines like ``dumpdata --format jsonl``, but natural keys only where primary keys are not kept.
 
     Every dumped row keeps its primary key, so references to it stay plain
     integers (cheap to write and to load); only references to content types

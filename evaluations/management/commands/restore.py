@@ -107,7 +107,7 @@ class Command(BaseCommand):
                 raise CommandError(f"Duplicate entry in the archive: {member.name!r}")
             members[member.name] = member
         if MANIFEST_MEMBER not in members or DATABASE_MEMBER not in members:
-            raise CommandError("The archive has no manifest.json or database.json: not a KKS backup.")
+            raise CommandError(f"The archive has no {MANIFEST_MEMBER} or {DATABASE_MEMBER}: not a KKS backup.")
         try:
             manifest = json.load(archive.extractfile(members[MANIFEST_MEMBER]))
         except ValueError as error:
@@ -223,7 +223,7 @@ class Command(BaseCommand):
         batch, batch_model, loaded = [], None, set()
         m2m = defaultdict(list)
         with open(dump_path, encoding="utf-8") as stream:
-            for item in serializers.deserialize("json", stream, using=database, ignorenonexistent=False):
+            for item in serializers.deserialize("jsonl", stream, using=database, ignorenonexistent=False):
                 obj = item.object
                 if type(obj) is not batch_model or len(batch) >= BATCH:
                     self._insert(batch, database)
