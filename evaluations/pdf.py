@@ -102,8 +102,8 @@ def image_data_uri(fileobj, *, max_px: int = THUMBNAIL_PX) -> str | None:
     try:
         with Image.open(fileobj) as img:
             img.draft("RGB", (max_px, max_px))  # fast JPEG downscale while decoding
-            img = ImageOps.exif_transpose(img)
-            img.thumbnail((max_px, max_px))
+            img.thumbnail((max_px, max_px))  # in place: keeps the EXIF data for the next step
+            img = ImageOps.exif_transpose(img)  # on the small image: cheap
             if img.mode in ("RGBA", "LA", "P"):
                 img = img.convert("RGBA")
                 background = Image.new("RGB", img.size, "white")

@@ -125,6 +125,21 @@ def test_thumbnail_is_a_small_jpeg_data_uri():
         assert img.size == (pdf.THUMBNAIL_PX, pdf.THUMBNAIL_PX // 2)
 
 
+def test_thumbnail_follows_the_exif_orientation():
+    from PIL import Image
+
+    photo = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x0112] = 6  # taken with the phone held upright: rotate 90 degrees
+    Image.new("RGB", (1200, 600), "red").save(photo, "JPEG", exif=exif)
+    photo.seek(0)
+
+    uri = pdf.image_data_uri(photo)
+
+    with Image.open(io.BytesIO(base64.b64decode(uri.split(",", 1)[1]))) as img:
+        assert img.size == (pdf.THUMBNAIL_PX // 2, pdf.THUMBNAIL_PX)
+
+
 def test_thumbnail_of_a_non_image_is_none():
     assert pdf.image_data_uri(io.BytesIO(b"not an image")) is None
 

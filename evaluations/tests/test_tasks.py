@@ -261,3 +261,14 @@ def test_readiness_pdf_job_from_the_province_page(
     assert "Jawa Timur" in text
     assert "T1 Tatanan 1" in text
     assert "T2 Tatanan 2" in text
+
+
+def test_job_lists_show_a_stale_job_as_failed(client, coordinator, job):
+    stale = timezone.now() - reports.STALE_AFTER - datetime.timedelta(minutes=1)
+    ReportJob.objects.filter(pk=job.pk).update(status=JobStatus.RENDERING, started_at=stale)
+    client.force_login(coordinator)
+
+    html = client.get(reverse("evaluations:dossier", args=[job.assessment_id])).content.decode()
+
+    assert "Gagal" in html
+    assert "Sedang dibuat" not in html

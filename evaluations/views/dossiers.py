@@ -45,6 +45,7 @@ def _job(request, pk):
 @login_required
 def dossier(request, pk):
     assessment = _assessment(request, pk)
+    report_jobs_reap_stale()  # so that a job abandoned by a dead worker shows as failed
     jobs = assessment.report_jobs.filter(kind=ReportKind.DOSSIER).select_related("requested_by")[:10]
     return render(
         request,

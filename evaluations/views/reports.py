@@ -27,7 +27,7 @@ from evaluations.selectors.readiness import (
     report_cycles,
     sort_keys,
 )
-from evaluations.services.reports import readiness_chart, report_request
+from evaluations.services.reports import readiness_chart, report_jobs_reap_stale, report_request
 from forums.permissions import (
     can_view_national_report,
     can_view_province_report,
@@ -144,6 +144,7 @@ def _national_table(request):
 def _jobs(cycle, region):
     if cycle is None:
         return []
+    report_jobs_reap_stale()  # so that a job abandoned by a dead worker shows as failed
     return ReportJob.objects.filter(kind=ReportKind.READINESS, cycle=cycle, region=region)[:5]
 
 
