@@ -33,12 +33,25 @@ KKS_TRUSTED_PROXY_COUNT = env.int("KKS_TRUSTED_PROXY_COUNT", default=1)
 AXES_CLIENT_IP_CALLABLE = "kks.middleware.client_ip"
 
 if env.str("AWS_STORAGE_BUCKET_NAME", default=""):
-    # S3-compatible object storage for evidence and PDFs (see docs/deploy.md).
+    # S3-compatible object storage for evidence and PDFs (see docs/deploy.md). Credentials come
+    # from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY (or an instance role) through boto3.
     STORAGES = {
         **STORAGES,  # noqa: F405
         "default": {
             "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {"default_acl": "private", "querystring_auth": True, "file_overwrite": False},
+            "OPTIONS": {
+                "bucket_name": env.str("AWS_STORAGE_BUCKET_NAME"),
+                "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default="") or None,
+                "region_name": env.str("AWS_S3_REGION_NAME", default="") or None,
+                # "path" for MinIO and most self-hosted stores; empty lets boto3 choose.
+                "addressing_style": env.str("AWS_S3_ADDRESSING_STYLE", default="") or None,
+                "location": env.str("AWS_LOCATION", default=""),
+                "signature_version": "s3v4",
+                "default_acl": "private",
+                "querystring_auth": True,
+                "querystring_expire": 300,
+                "file_overwrite": False,
+            },
         },
     }
 EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")

@@ -102,10 +102,35 @@ def test_production_cookies_are_secure_and_http_only():
     assert values["AXES_CLIENT_IP_CALLABLE"] == "kks.middleware.client_ip"
 
 
-def test_production_switches_to_s3_storage_when_a_bucket_is_configured():
-    values = settings_values(["STORAGES"], AWS_STORAGE_BUCKET_NAME="kks-bukti")
-    assert values["STORAGES"]["default"]["BACKEND"] == "storages.backends.s3.S3Storage"
-    assert values["STORAGES"]["default"]["OPTIONS"]["default_acl"] == "private"
+def test_production_stores_files_in_a_private_s3_bucket_when_one_is_configured():
+    # Fake credentials and no metadata service: everything below is computed locally, no request is sent.
+    code = """
+        import django
+        django.setup()
+        from django.core.files.storage import default_storage
+        from storages.backends.s3 import S3Storage
+        assert isinstance(default_storage, S3Storage), type(default_storage)
+        print(default_storage.default_acl, default_storage.file_overwrite, default_storage.querystring_auth)
+        print(default_storage.url("evidence/2025/11/abc"))
+    """
+    result = run_python(
+        code,
+        production_env(
+            AWS_STORAGE_BUCKET_NAME="kks-bukti",
+            AWS_S3_ENDPOINT_URL="https://s3.example.invalid",
+            AWS_S3_REGION_NAME="ap-southeast-3",
+            AWS_S3_ADDRESSING_STYLE="path",
+            AWS_ACCESS_KEY_ID="AKIAFAKEFORTESTS",
+            AWS_SECRET_ACCESS_KEY="fake-secret",
+            AWS_EC2_METADATA_DISABLED="true",
+        ),
+    )
+    assert result.returncode == 0, result.stderr
+    options, url = result.stdout.strip().splitlines()[-2:]
+    assert options == "private False True"
+    assert url.startswith("https://s3.example.invalid/kks-bukti/evidence/2025/11/abc?")
+    assert "X-Amz-Signature=" in url
+    assert "X-Amz-Expires=300" in url
 
 
 @pytest.fixture(scope="module")
