@@ -58,7 +58,7 @@ def bar_chart(
 
     parts = [
         format_html(
-            '<svg xmlns="http://www.w3.org/2000/svg" class="kks-chart" role="img" aria-label="{}" '
+            '<svg xmlns="http://www.w3.org/2000/svg" class="kks-chart img-fluid" role="img" aria-label="{}" '
             'width="{}" height="{}" viewBox="0 0 {} {}" font-family="{}" font-size="11">',
             title,
             width,

@@ -3,6 +3,7 @@
 import io
 import os
 import subprocess
+import sys
 import time
 import uuid
 from urllib.parse import quote
@@ -50,7 +51,9 @@ def worker(tmp_path, monkeypatch):
     with log.open("wb") as out:
         proc = subprocess.Popen(  # noqa: S603 - fixed arguments
             [
-                str(settings.BASE_DIR / ".venv" / "bin" / "celery"),
+                sys.executable,
+                "-m",
+                "celery",
                 "-A",
                 "kks",
                 "worker",
