@@ -24,6 +24,7 @@ NATIONWIDE_ROLES = {Role.NATIONAL_VERIFIER, Role.ADMIN}
 
 # --- who is who -------------------------------------------------------------
 
+
 def role_of(user) -> str | None:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
@@ -55,6 +56,7 @@ def province_of(user) -> int | None:
 
 
 # --- scopes -----------------------------------------------------------------
+
 
 def regencies_visible_to(user) -> QuerySet[Region]:
     """Kabupaten/kota the user may see."""
@@ -178,8 +180,8 @@ def body_scopes_visible_to(user) -> QuerySet[Region]:
     )
 
 
-
 # --- predicates -------------------------------------------------------------
+
 
 def can_manage_body(user, body: Body) -> bool:
     """Forum coordinators keep their regency's bodies; provincial officials their province's Tim Pembina."""
@@ -206,7 +208,6 @@ def can_manage_opds(user, regency: Region) -> bool:
     if role == Role.ADMIN:
         return True
     return role == Role.FORUM_COORDINATOR and regency.pk == user.region_id
-
 
 
 def can_view_assessment(user, assessment) -> bool:
@@ -342,6 +343,7 @@ def can_manage_cycle(user) -> bool:
 
 
 # --- fetch helpers for views ---------------------------------------------------
+
 
 def get_for_user_or_404(scope: QuerySet, *, check=None, user=None, **lookup):
     """Fetch from a scope (404 when outside it), then apply ``check(user, obj)`` (403 when False)."""
