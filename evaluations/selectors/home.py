@@ -1,6 +1,6 @@
 """The home dashboard: what each role should look at first."""
 
-from forums.permissions import assessments_visible_to, provinces_visible_to, role_of
+from forums.permissions import assessments_visible_to, can_view_national_report, provinces_visible_to, role_of
 
 
 def home_summary(*, user) -> dict:
@@ -13,4 +13,5 @@ def home_summary(*, user) -> dict:
         "role": role_of(user),
         "assessments": assessments,
         "provinces": provinces_visible_to(user)[:40],
+        "national_report": can_view_national_report(user),
     }

@@ -36,3 +36,19 @@ def test_security_headers_present(client):
     assert "default-src 'self'" in response["Content-Security-Policy"]
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["X-Frame-Options"] == "DENY"
+
+
+def test_home_links_the_national_report_for_national_verifiers_only(client, national, coordinator):
+    client.force_login(national)
+    assert reverse("evaluations:national-report") in client.get(reverse("home")).content.decode()
+    client.force_login(coordinator)
+    assert reverse("evaluations:national-report") not in client.get(reverse("home")).content.decode()
+
+
+def test_assessment_page_links_the_dossier_for_those_who_may_request_it(client, assessment, coordinator, opd_officer):
+    url = reverse("evaluations:assessment-detail", args=[assessment.pk])
+    dossier = reverse("evaluations:dossier", args=[assessment.pk])
+    client.force_login(coordinator)
+    assert dossier in client.get(url).content.decode()
+    client.force_login(opd_officer)
+    assert dossier not in client.get(url).content.decode()
