@@ -59,8 +59,11 @@ def test_provincial_official_downloads_the_report_and_gets_a_dossier_from_the_wo
     xlsx_score = kediri[rows["headers"].index("Skor")]
     assert float(xlsx_score) == float(page_score.replace(",", "."))
 
-    # The dossier of Kota Kediri, rendered by the worker while the page polls.
-    page.goto(f"{live_server.url}/penilaian/{journey.pk}/dosir/")
+    # The dossier of Kota Kediri (through its assessment page), rendered by the worker while the page polls.
+    row.get_by_role("link", name="Kota Kediri").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Kota Kediri")
+    axe_check(page, context="assessment page (provincial view)")
+    page.get_by_role("link", name="Dosir verifikasi (PDF)").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Dosir verifikasi Kota Kediri")
     axe_check(page, context="dossier page")
     page.get_by_role("button", name="Buat dosir PDF").click()
