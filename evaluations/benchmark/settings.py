@@ -26,6 +26,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 MEDIA_ROOT = str(_PRIVATE)
+# No collectstatic for a bench: WhiteNoise serves straight from the static folders.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True
 CELERY_TASK_ALWAYS_EAGER = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LOGGING = {
