@@ -115,8 +115,8 @@ def test_province_page_shows_heat_map_chart_and_sorting(client, provincial, kedi
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'class="num text-end h3 fs-6 fw-normal"' in html
-    assert 'class="num text-end h1 fs-6 fw-normal"' in html
+    assert 'class="num text-end heat-3"' in html
+    assert 'class="num text-end heat-1"' in html
     assert "<svg" in html
     assert 'role="img"' in html
     assert 'aria-sort="descending"' in html
