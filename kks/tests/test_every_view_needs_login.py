@@ -35,7 +35,7 @@ def _sample_url(route: str) -> str:
 
 def app_routes():
     routes = []
-    for route, pattern in _walk(get_resolver().url_patterns):
+    for route, _pattern in _walk(get_resolver().url_patterns):
         if route.startswith(PUBLIC_PREFIXES) or "(?P" in route or route.startswith("^"):
             continue
         routes.append(route)
