@@ -28,7 +28,9 @@ class Cycle(models.Model):
         _("batas perbaikan (hari)"), default=7, help_text=_("Waktu untuk memperbaiki setelah dikembalikan.")
     )
     reopened_until = models.DateTimeField(
-        _("dibuka kembali sampai"), null=True, blank=True,
+        _("dibuka kembali sampai"),
+        null=True,
+        blank=True,
         help_text=_("Admin dapat membuka kembali pengisian dan verifikasi sampai waktu ini."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -210,9 +212,7 @@ class Evidence(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     withdrawn_at = models.DateTimeField(_("ditarik"), null=True, blank=True)
-    current = models.ForeignKey(
-        "EvidenceVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    current = models.ForeignKey("EvidenceVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["response", "created_at", "pk"]
@@ -288,7 +288,11 @@ class ReportJob(models.Model):
         Assessment, null=True, blank=True, on_delete=models.CASCADE, related_name="report_jobs"
     )
     region = models.ForeignKey(
-        "forums.Region", null=True, blank=True, on_delete=models.CASCADE, related_name="report_jobs",
+        "forums.Region",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="report_jobs",
         help_text=_("Provinsi untuk laporan kesiapan; kosong berarti nasional."),
     )
     include_appendix = models.BooleanField(_("lampirkan berkas PDF bukti"), default=False)

@@ -136,4 +136,4 @@ def assessment_scores(assessment: Assessment, **kwargs) -> AssessmentScores:
     return scores_for_assessments([assessment], **kwargs)[assessment.pk]
 
 
-__all__ = ["BASES", "AssessmentScores", "TatananRow", "assessment_scores", "scores_for_assessments", "IndicatorKind"]
+__all__ = ["BASES", "AssessmentScores", "IndicatorKind", "TatananRow", "assessment_scores", "scores_for_assessments"]
