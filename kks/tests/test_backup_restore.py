@@ -25,7 +25,8 @@ from evaluations.models import Evidence, EvidenceVersion, Response
 from forums.models import Region, User
 from kks.tests import samples
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: put back what migrations seeded (e.g. revision reasons) for the tests that follow.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 @pytest.fixture
