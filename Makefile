@@ -50,7 +50,9 @@ format: venv
 
 # National-scale figures (docs/performance.md); needs DATABASE_URL=postgres://... with CREATEDB.
 # BENCH_ARGS=--quick for a one-minute run, --keep to keep the kks_bench database.
+# Without DATABASE_URL it starts the local PostgreSQL and Redis first (.ci/services).
 bench: venv
+	@if [ -z "$$DATABASE_URL" ]; then eval "$$(bash .ci/services | sed 's/^/export /')"; fi; \
 	$(MANAGE) bench $(BENCH_ARGS)
 
 clean:
