@@ -1,4 +1,7 @@
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from .models import FrameworkVersion, Indicator, ScaleOption, Tatanan
 
@@ -30,6 +33,23 @@ class PublishedReadOnlyMixin:
         return super().has_delete_permission(request, obj)
 
 
+class DraftTargetForm(forms.ModelForm):
+    """Parts may only be added to, or moved into, a draft framework (and stay within one framework)."""
+
+    def clean(self):
+        data = super().clean()
+        framework = data.get("framework")
+        tatanan = data.get("tatanan")
+        if framework is not None and tatanan is not None and tatanan.framework_id != framework.pk:
+            self.add_error("tatanan", _("Tatanan ini milik kerangka lain."))
+        for target in (framework, tatanan.framework if tatanan is not None else None):
+            if target is not None and target.is_published:
+                raise ValidationError(
+                    _("Kerangka %(name)s sudah terbit dan tidak dapat diubah; buat versi baru.") % {"name": target}
+                )
+        return data
+
+
 @admin.register(FrameworkVersion)
 class FrameworkVersionAdmin(PublishedReadOnlyMixin, admin.ModelAdmin):
     list_display = ("code", "name", "year", "status", "published_at")
@@ -38,6 +58,7 @@ class FrameworkVersionAdmin(PublishedReadOnlyMixin, admin.ModelAdmin):
 
 @admin.register(Tatanan)
 class TatananAdmin(PublishedReadOnlyMixin, admin.ModelAdmin):
+    form = DraftTargetForm
     list_display = ("number", "name", "framework")
     list_filter = ("framework",)
 
@@ -49,6 +70,7 @@ class ScaleOptionInline(admin.TabularInline):
 
 @admin.register(Indicator)
 class IndicatorAdmin(PublishedReadOnlyMixin, admin.ModelAdmin):
+    form = DraftTargetForm
     list_display = ("code", "short_name", "kind", "tatanan", "framework")
     list_filter = ("framework", "kind", "tatanan")
     search_fields = ("code", "name")
