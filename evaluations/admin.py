@@ -1,5 +1,6 @@
 import datetime
 
+from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -73,11 +74,37 @@ class AssessmentAdmin(admin.ModelAdmin):
     list_select_related = ("regency", "cycle")
 
 
+SCORE_FIELDS = ("value", "value_provincial", "value_national")
+
+
+class ResponseAdminForm(forms.ModelForm):
+    """Every level's score must be on the indicator's scale, as in the services."""
+
+    def clean(self):
+        data = super().clean()
+        indicator = data.get("indicator") or getattr(self.instance, "indicator", None)
+        if indicator is None:
+            return data
+        allowed = indicator.allowed_values()
+        for field in SCORE_FIELDS:
+            value = data.get(field)
+            if value is not None and value not in allowed:
+                self.add_error(
+                    field,
+                    _("Nilai %(value)s tidak ada pada skala indikator ini (%(allowed)s).")
+                    % {"value": value, "allowed": ", ".join(str(v) for v in allowed)},
+                )
+        return data
+
+
 @admin.register(Response)
 class ResponseAdmin(admin.ModelAdmin):
+    form = ResponseAdminForm
     list_display = ("assessment", "indicator", "value", "stage", "status")
     list_filter = ("stage", "status")
-    raw_id_fields = ("assessment", "indicator", "updated_by")
+    raw_id_fields = ("assessment", "indicator")
+    # Stage and status move only through the services, which record every change.
+    readonly_fields = ("stage", "status", "revision_due", "version", "updated_by", "updated_at")
     list_select_related = ("assessment__regency", "assessment__cycle", "indicator")
 
 
@@ -97,22 +124,49 @@ class CommentAdmin(AppendOnlyAdmin):
     list_display = ("response", "author", "created_at")
 
 
+EVIDENCE_VERSION_FIELDS = (
+    "evidence",
+    "number",
+    "original_name",
+    "content_type",
+    "size",
+    "sha256",
+    "uploaded_by",
+    "uploaded_at",
+)
+
+
 class EvidenceVersionInline(admin.TabularInline):
     model = EvidenceVersion
     extra = 0
     can_delete = False
-    readonly_fields = ("number", "original_name", "content_type", "size", "sha256", "uploaded_by", "uploaded_at")
-    exclude = ("file",)
+    readonly_fields = EVIDENCE_VERSION_FIELDS[1:]
+    exclude = ("file",)  # files are served only by the permission-checked download view
 
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(AppendOnlyAdmin):
+    """Evidence is added, replaced and withdrawn on the fill page only; its versions are the record."""
+
     list_display = ("title", "response", "created_at", "withdrawn_at")
+    list_select_related = ("response__assessment__regency", "response__indicator")
     raw_id_fields = ("response", "current")
     inlines = [EvidenceVersionInline]
+
+
+@admin.register(EvidenceVersion)
+class EvidenceVersionAdmin(AppendOnlyAdmin):
+    """Registered so that deleting a parent row in the admin is refused while versions exist."""
+
+    list_display = ("original_name", "number", "evidence", "content_type", "size", "uploaded_at")
+    fields = EVIDENCE_VERSION_FIELDS
+    search_fields = ("original_name", "sha256")
 
 
 @admin.register(Notification)
