@@ -239,7 +239,13 @@ def can_fill_response(user, response) -> bool:
     if role == Role.FORUM_COORDINATOR:
         return regency_id == user.region_id
     if role == Role.OPD_OFFICER:
-        return regency_id == user.region_id and opd_responsible_for(user, response.indicator)
+        # The officer's OPD must belong to the regency too, not only their assigned region.
+        return (
+            regency_id == user.region_id
+            and user.opd_id is not None
+            and user.opd.regency_id == regency_id
+            and opd_responsible_for(user, response.indicator)
+        )
     return False
 
 
@@ -309,7 +315,8 @@ def fillers_for_response(response) -> QuerySet:
 
     kinds = [k.pk for k in response.indicator.responsible_opd_kinds.all()]
     return User.objects.filter(is_active=True, is_superuser=False, region_id=response.assessment.regency_id).filter(
-        Q(role=Role.FORUM_COORDINATOR) | Q(role=Role.OPD_OFFICER, opd__kind_id__in=kinds)
+        Q(role=Role.FORUM_COORDINATOR)
+        | Q(role=Role.OPD_OFFICER, opd__kind_id__in=kinds, opd__regency_id=response.assessment.regency_id)
     )
 
 
