@@ -18,6 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -205,10 +206,19 @@ def _sheet_title(title: str, used: set[str]) -> str:
 
 
 def _plain(value):
-    """A value openpyxl can store: lazy translations become text, None an empty cell."""
+    """A value openpyxl can store: lazy translations become text, None an empty cell.
+
+    Control characters that a worksheet cannot hold (pasted from Word, where a
+    vertical tab is a manual line break, or from a terminal) would make openpyxl
+    refuse the whole file: the vertical tab becomes a line break, the rest is dropped.
+    """
     if value is None:
         return ""
-    return str(value) if isinstance(value, Promise) else value
+    if isinstance(value, Promise):
+        value = str(value)
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value.replace("\x0b", "\n"))
+    return value
 
 
 def _is_formula_like(value) -> bool:
@@ -222,11 +232,11 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     for sheet in sheets:
         ws = wb.create_sheet(_sheet_title(sheet.title, used))
         for line in sheet.preamble:
-            ws.append([line])
+            ws.append([_plain(line)])
             ws.cell(ws.max_row, 1).font = Font(bold=True)
         if sheet.preamble:
             ws.append([])
-        ws.append(sheet.headers)
+        ws.append([_plain(h) for h in sheet.headers])
         header_row = ws.max_row
         for cell in ws[header_row]:
             cell.font = Font(bold=True)

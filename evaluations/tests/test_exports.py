@@ -169,3 +169,22 @@ def test_decimal_values_are_numbers_not_text(client, provincial, province, provi
     ws = _sheet(client.get(reverse("evaluations:province-report-xlsx", args=[province.pk])))
     assert isinstance(ws["E6"].value, float)
     assert Decimal(str(ws["E6"].value)) == Decimal("83.33")
+
+
+def test_control_characters_pasted_into_answers_do_not_break_the_instrument_export(client, coordinator, assessment):
+    # Word writes a manual line break as a vertical tab; terminals leave escape codes behind.
+    answer(assessment, {"T1-01": 100})
+    Response.objects.filter(assessment=assessment, indicator__code="T1-01").update(
+        achievement="Baris satu\x0bbaris dua", explanation="Teks\x1b[0m bersih\x0c"
+    )
+    Response.objects.filter(assessment=assessment, indicator__code="T1-02").update(achievement="=1+1\x07")
+    client.force_login(coordinator)
+
+    response = client.get(reverse("evaluations:assessment-instrument-xlsx", args=[assessment.pk]))
+
+    assert response.status_code == 200
+    ws = load_workbook(io.BytesIO(response.content))["1. Tatanan 1"]
+    assert ws["D6"].value == "Baris satu\nbaris dua"
+    assert ws["H6"].value == "Teks[0m bersih"
+    assert ws["D7"].value == "=1+1"
+    assert ws["D7"].data_type == "s"
