@@ -29,6 +29,14 @@ class OpdKindAdmin(admin.ModelAdmin):
     list_display = ("code", "name")
     search_fields = ("code", "name")
 
+    def has_delete_permission(self, request, obj=None):
+        # Deleting it would silently drop it from the indicators of a published (immutable) framework.
+        from tatanan.models import FrameworkStatus
+
+        if obj is not None and obj.indicators.filter(framework__status=FrameworkStatus.PUBLISHED).exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
 
 @admin.register(Opd)
 class OpdAdmin(admin.ModelAdmin):

@@ -122,3 +122,25 @@ def test_bulk_delete_of_published_tatanan_is_refused(admin_client, framework):
     )
 
     assert framework.tatanan.count() == before
+
+
+def test_an_opd_kind_named_by_a_published_framework_cannot_be_deleted(admin_client, framework, opd_kind):
+    responsible = set(framework.indicators.filter(responsible_opd_kinds=opd_kind).values_list("pk", flat=True))
+    assert responsible
+
+    assert admin_client.get(f"/admin/forums/opdkind/{opd_kind.pk}/delete/").status_code == 403
+    admin_client.post(
+        "/admin/forums/opdkind/", {"action": "delete_selected", "_selected_action": [opd_kind.pk], "post": "yes"}
+    )
+
+    assert set(framework.indicators.filter(responsible_opd_kinds=opd_kind).values_list("pk", flat=True)) == responsible
+
+
+def test_an_unused_opd_kind_can_still_be_deleted(admin_client):
+    from forums.models import OpdKind
+
+    spare = OpdKind.objects.create(code="cadangan", name="Cadangan")
+
+    admin_client.post(f"/admin/forums/opdkind/{spare.pk}/delete/", {"post": "yes"})
+
+    assert not OpdKind.objects.filter(pk=spare.pk).exists()
