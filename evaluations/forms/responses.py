@@ -46,6 +46,16 @@ class ResponseForm(forms.Form):
             (o.value, f"{o.value} — {o.description}") for o in response.indicator.scale_options.all()
         ]
 
+    def scale_choices(self) -> list[dict]:
+        """The scale radios (value, label, id, checked) for the hand-written card markup."""
+        bound = self["value"]
+        current = bound.value()
+        current = "" if current is None else str(current)
+        return [
+            {"value": value, "label": label, "id": f"{bound.auto_id}_{i}", "checked": str(value) == current}
+            for i, (value, label) in enumerate(self.fields["value"].choices)
+        ]
+
     @property
     def action(self) -> str:
         return SUBMIT if self.data.get("action") == SUBMIT else SAVE

@@ -119,6 +119,36 @@ def test_a_value_off_the_scale_is_a_form_error_with_the_input_kept(client, coord
     assert fresh(response).value is None
 
 
+def test_the_card_form_is_labelled_for_assistive_technology(client, coordinator, response):
+    client.force_login(coordinator)
+    html = _post(client, response, htmx=True, value="75", achievement="a < b").content.decode()
+    prefix = f"id_r{response.pk}"
+    # The scale is a fieldset named by its legend; each radio has its own label; the error is tied to it.
+    legend = '<legend class="form-label fs-6">Nilai mandiri</legend>'
+    assert f'<fieldset aria-describedby="{prefix}-value_error">{legend}' in html
+    assert f'<div id="{prefix}-value_error" class="invalid-feedback d-block">' in html
+    assert html.count('aria-invalid="true"') == 3  # the three radios of the small framework's scale
+    assert f'<label for="{prefix}-value_0" class="form-check-label">100 — Nilai 100</label>' in html
+    # Text fields keep their label, value (escaped) and widget attributes; the upload its help text.
+    assert f'<label for="{prefix}-achievement" class="form-label">Capaian tahun penilaian</label>' in html
+    assert f'rows="3" class="textarea form-control" id="{prefix}-achievement">\na &lt; b</textarea>' in html
+    assert f'maxlength="200" class="textinput form-control" id="{prefix}-evidence_title">' in html
+    assert f'multiple id="{prefix}-evidence_files" aria-describedby="{prefix}-evidence_files_helptext">' in html
+    assert f'<div id="{prefix}-evidence_files_helptext" class="form-text">' in html
+
+
+def test_a_checked_value_and_a_comment_error_are_shown(client, coordinator, response):
+    client.force_login(coordinator)
+    _post(client, response, value="50")
+    posted = client.post(f"/jawaban/{response.pk}/komentar/", {f"c{response.pk}-body": ""}, headers={"HX-Request": "1"})
+    html = posted.content.decode()
+    assert re.search(rf'name="r{response.pk}-value" value="50" id="id_r{response.pk}-value_1" checked', html)
+    assert len(re.findall(r"\schecked[\s>]", html)) == 1
+    body = f"id_c{response.pk}-body"
+    assert f'required aria-invalid="true" aria-describedby="{body}_error" id="{body}">' in html
+    assert f'<div id="{body}_error" class="invalid-feedback"><p id="error_1_{body}"><strong>' in html
+
+
 def test_a_stale_save_keeps_the_input_and_offers_the_current_version(client, coordinator, opd_officer, response):
     filled(response, opd_officer, value=50)  # someone else saved meanwhile (version 2)
     client.force_login(coordinator)
