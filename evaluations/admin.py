@@ -64,6 +64,12 @@ class CycleAdmin(admin.ModelAdmin):
     list_display = ("name", "year", "framework", "self_assessment_closes", "reopened_until")
     actions = [reopen_3_days, reopen_7_days, end_reopening]
 
+    def get_readonly_fields(self, request, obj=None):
+        # The responses of its assessments answer this framework's indicators; a new framework needs a new cycle.
+        if obj is not None and obj.assessments.exists():
+            return (*super().get_readonly_fields(request, obj), "framework")
+        return super().get_readonly_fields(request, obj)
+
 
 @admin.register(Assessment)
 class AssessmentAdmin(admin.ModelAdmin):

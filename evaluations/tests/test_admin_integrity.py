@@ -2,11 +2,12 @@
 
 import pytest
 
-from evaluations.models import Comment, Evidence, EvidenceVersion, Response, StatusChange
+from evaluations.models import Comment, Cycle, Evidence, EvidenceVersion, Response, StatusChange
 from evaluations.services.comments import comment_add
 from evaluations.services.evidence import evidence_add
 from evaluations.tests.samples import pdf
 from evaluations.tests.workflow import fresh, submitted
+from tatanan.tests.factories import make_framework
 
 pytestmark = pytest.mark.django_db
 
@@ -138,3 +139,30 @@ def test_admin_still_shows_responses_evidence_and_versions(admin_client, respons
     assert (
         version.sha256 in admin_client.get(f"/admin/evaluations/evidenceversion/{version.pk}/change/").content.decode()
     )
+
+
+def _cycle_data(cycle, framework):
+    data = {"name": cycle.name, "year": cycle.year, "framework": framework.pk, "response_window_days": 7}
+    for field in ("self_assessment", "provincial", "national"):
+        for end in ("opens", "closes"):
+            moment = getattr(cycle, f"{field}_{end}")
+            data[f"{field}_{end}_0"] = moment.strftime("%Y-%m-%d")
+            data[f"{field}_{end}_1"] = moment.strftime("%H:%M:%S")
+    return data
+
+
+def test_the_framework_of_a_cycle_with_assessments_cannot_be_swapped(admin_client, cycle, assessment):
+    other = make_framework()
+
+    page = admin_client.post(f"/admin/evaluations/cycle/{cycle.pk}/change/", _cycle_data(cycle, other))
+
+    assert page.status_code == 302  # the rest of the cycle stays editable
+    assert Cycle.objects.get(pk=cycle.pk).framework_id == assessment.cycle.framework_id
+
+
+def test_the_framework_of_a_cycle_without_assessments_can_be_chosen(admin_client, cycle):
+    other = make_framework()
+
+    admin_client.post(f"/admin/evaluations/cycle/{cycle.pk}/change/", _cycle_data(cycle, other))
+
+    assert Cycle.objects.get(pk=cycle.pk).framework_id == other.pk
