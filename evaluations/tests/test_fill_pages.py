@@ -140,7 +140,8 @@ def test_the_card_form_is_labelled_for_assistive_technology(client, coordinator,
 def test_a_checked_value_and_a_comment_error_are_shown(client, coordinator, response):
     client.force_login(coordinator)
     _post(client, response, value="50")
-    posted = client.post(f"/jawaban/{response.pk}/komentar/", {f"c{response.pk}-body": ""}, headers={"HX-Request": "1"})
+    htmx = {"HX-Request": "true"}
+    posted = client.post(f"/jawaban/{response.pk}/komentar/", {f"c{response.pk}-body": ""}, headers=htmx)
     html = posted.content.decode()
     assert re.search(rf'name="r{response.pk}-value" value="50" id="id_r{response.pk}-value_1" checked', html)
     assert len(re.findall(r"\schecked[\s>]", html)) == 1
