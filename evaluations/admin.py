@@ -84,13 +84,16 @@ SCORE_FIELDS = ("value", "value_provincial", "value_national")
 
 
 class ResponseAdminForm(forms.ModelForm):
-    """Every level's score must be on the indicator's scale, as in the services."""
+    """Every level's score must be on the indicator's scale (as in the services), the indicator of its framework."""
 
     def clean(self):
         data = super().clean()
         indicator = data.get("indicator") or getattr(self.instance, "indicator", None)
         if indicator is None:
             return data
+        assessment = data.get("assessment")
+        if assessment is not None and indicator.framework_id != assessment.cycle.framework_id:
+            self.add_error("indicator", _("Indikator ini bukan dari kerangka siklus penilaian tersebut."))
         allowed = indicator.allowed_values()
         for field in SCORE_FIELDS:
             value = data.get(field)
@@ -112,6 +115,12 @@ class ResponseAdmin(admin.ModelAdmin):
     # Stage and status move only through the services, which record every change.
     readonly_fields = ("stage", "status", "revision_due", "version", "updated_by", "updated_at")
     list_select_related = ("assessment__regency", "assessment__cycle", "indicator")
+
+    def get_readonly_fields(self, request, obj=None):
+        # An answer stays with its assessment and indicator (its history and evidence belong to that pair).
+        if obj is not None:
+            return ("assessment", "indicator", *self.readonly_fields)
+        return self.readonly_fields
 
 
 @admin.register(RevisionReason)

@@ -166,3 +166,23 @@ def test_the_framework_of_a_cycle_without_assessments_can_be_chosen(admin_client
     admin_client.post(f"/admin/evaluations/cycle/{cycle.pk}/change/", _cycle_data(cycle, other))
 
     assert Cycle.objects.get(pk=cycle.pk).framework_id == other.pk
+
+
+def test_a_response_cannot_be_moved_to_another_assessment_or_indicator(admin_client, response, other_assessment):
+    other_indicator = make_framework().indicators.first()
+
+    _change_post(admin_client, response, assessment=other_assessment.pk, indicator=other_indicator.pk, value=50)
+
+    saved = Response.objects.get(pk=response.pk)
+    assert (saved.assessment_id, saved.indicator_id) == (response.assessment_id, response.indicator_id)
+
+
+def test_a_response_for_an_indicator_of_another_framework_cannot_be_added(admin_client, assessment):
+    foreign = make_framework().indicators.first()
+
+    page = admin_client.post(
+        "/admin/evaluations/response/add/", {"assessment": assessment.pk, "indicator": foreign.pk, "value": 100}
+    )
+
+    assert page.status_code == 200
+    assert not Response.objects.filter(indicator=foreign).exists()
