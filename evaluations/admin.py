@@ -2,7 +2,9 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
@@ -194,3 +196,15 @@ class ReportJobAdmin(admin.ModelAdmin):
     list_display = ("kind", "cycle", "assessment", "region", "status", "progress", "created_at")
     list_filter = ("kind", "status")
     raw_id_fields = ("assessment", "region")
+    # The PDF and its hash come only from the renderer; an upload here would be served as the report.
+    # (Private storage has no URLs: the file is linked through the permission-checked download view.)
+    exclude = ("file",)
+    readonly_fields = ("pdf", "sha256", "requested_by", "attempts", "started_at", "finished_at")
+
+    @admin.display(description="PDF")
+    def pdf(self, obj):
+        if not obj.file:
+            return "-"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("evaluations:report-job-download", args=[obj.pk]), obj.file.name
+        )

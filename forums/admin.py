@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from .models import Body, Membership, Opd, OpdKind, Region, User
@@ -61,7 +63,8 @@ class BodyAdmin(admin.ModelAdmin):
     search_fields = ("name", "sk_number", "region__name", "region__code", "scope_region__name")
     autocomplete_fields = ("region", "scope_region")
     # SK files are uploaded through the checked page, never unchecked through the admin.
-    readonly_fields = ("sk_file", "sk_file_name", "sk_file_type", "created_at", "updated_at")
+    # (Private storage has no URLs: the file is linked through the permission-checked download view.)
+    readonly_fields = ("sk_download", "sk_file_name", "sk_file_type", "created_at", "updated_at")
     inlines = [MembershipInline]
     list_select_related = ("region", "scope_region")
     date_hierarchy = "sk_date"
@@ -75,7 +78,7 @@ class BodyAdmin(admin.ModelAdmin):
                     "sk_date",
                     "sk_signed_by",
                     "sk_valid_until",
-                    "sk_file",
+                    "sk_download",
                     "sk_file_name",
                     "sk_file_type",
                 )
@@ -87,6 +90,13 @@ class BodyAdmin(admin.ModelAdmin):
         ),
         (_("Catatan waktu"), {"fields": ("created_at", "updated_at")}),
     )
+
+    @admin.display(description=_("berkas SK"))
+    def sk_download(self, obj):
+        if not obj.sk_file:
+            return "-"
+        url = reverse("forums:body-sk-download", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.sk_file_name or obj.sk_file.name)
 
 
 @admin.register(Membership)

@@ -186,3 +186,46 @@ def test_a_response_for_an_indicator_of_another_framework_cannot_be_added(admin_
 
     assert page.status_code == 200
     assert not Response.objects.filter(indicator=foreign).exists()
+
+
+def test_a_report_file_cannot_be_uploaded_through_the_admin(admin_client, admin_user, assessment):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from evaluations.models import ReportJob
+
+    job = ReportJob.objects.create(kind="dossier", cycle=assessment.cycle, assessment=assessment, status="failed")
+    page = admin_client.get(f"/admin/evaluations/reportjob/{job.pk}/change/")
+    assert page.status_code == 200
+
+    admin_client.post(
+        f"/admin/evaluations/reportjob/{job.pk}/change/",
+        {
+            "kind": "dossier",
+            "cycle": assessment.cycle_id,
+            "assessment": assessment.pk,
+            "status": "ready",
+            "progress": 100,
+            "attempts": 1,
+            "requested_by": admin_user.pk,
+            "file": SimpleUploadedFile("../../palsu.pdf", b"<html>bukan pdf</html>"),
+            "sha256": "0" * 64,
+        },
+    )
+
+    job.refresh_from_db()
+    assert not job.file
+    assert job.sha256 == ""
+
+
+def test_a_ready_report_opens_in_the_admin_without_exposing_a_file_url(admin_client, assessment):
+    from django.core.files.base import ContentFile
+
+    from evaluations.models import ReportJob
+
+    job = ReportJob.objects.create(kind="dossier", cycle=assessment.cycle, assessment=assessment, status="ready")
+    job.file.save("uji.pdf", ContentFile(b"%PDF-1.4 uji"), save=True)
+
+    page = admin_client.get(f"/admin/evaluations/reportjob/{job.pk}/change/")
+
+    assert page.status_code == 200
+    assert f"/dokumen/{job.pk}/unduh/" in page.content.decode()

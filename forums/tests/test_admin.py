@@ -31,3 +31,12 @@ def test_admin_pages_are_closed_to_a_coordinator(client, coordinator):
     response = client.get(reverse("admin:forums_body_changelist"))
 
     assert response.status_code == 302
+
+
+def test_admin_body_page_with_an_sk_opens_and_links_the_checked_download(client, admin_user, forum_with_sk):
+    client.force_login(admin_user)
+
+    response = client.get(reverse("admin:forums_body_change", args=[forum_with_sk.pk]))
+
+    assert response.status_code == 200
+    assert reverse("forums:body-sk-download", args=[forum_with_sk.pk]) in response.content.decode()
