@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from enum import Enum
+from functools import lru_cache
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
@@ -214,3 +215,34 @@ def readiness(
         next_level=next_rule.level if next_rule else None,
         missing=missing,
     )
+
+
+# -- bulk helpers for tables of many assessments (same arithmetic, less work) -------------------------
+
+
+@lru_cache(maxsize=8192)
+def tatanan_score_from_total(total: int, count: int, answered: int) -> TatananScore:
+    """``tatanan_score`` of values already summed in the database: ``answered`` of ``count`` indicators, summing
+    to ``total``. The same arithmetic and rounding; memoised because a national table meets the same few
+    (total, count) pairs thousands of times and TatananScore is immutable."""
+    if count == 0:
+        return TatananScore(total=0, count=0, answered=0, percent=Decimal(0))
+    percent = quantize(Decimal(total) * HUNDRED / (Decimal(count) * HUNDRED))
+    return TatananScore(total=total, count=count, answered=answered, percent=percent)
+
+
+def readiness_level(
+    *,
+    tatanan: Mapping[str, TatananScore],
+    odf: Decimal,
+    kelembagaan: bool,
+    policy: ScoringPolicy = DEFAULT_POLICY,
+) -> tuple[Decimal, Level]:
+    """``(readiness(...).score, readiness(...).level)`` without working out what the next level lacks: what a
+    readiness table shows for each of hundreds of regencies. The rules are checked by the same ``_meets``."""
+    score = overall_score(tatanan.values())
+    reached = Level.NONE
+    for rule in sorted(policy.rules, key=lambda r: r.min_score):
+        if not _meets(rule, score=score, tatanan=tatanan, odf=odf, kelembagaan=kelembagaan, policy=policy):
+            reached = rule.level
+    return score, reached

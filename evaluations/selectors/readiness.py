@@ -1,9 +1,10 @@
 """Readiness tables: every regency x tatanan of a province, and every province of the nation.
 
 Each table costs a fixed number of queries whatever the number of regencies:
-regions, assessments, tatanan, the three score queries of ``scores.py`` and
-one aggregate of review states. Sorting and filtering happen in Python on the
-finished rows (at most a few hundred).
+regions, assessments, tatanan, the indicator counts and one aggregate of the
+responses (``scores.table_scores``: the basis on display and the review states
+in one pass). Sorting and filtering happen in Python on the finished rows (at
+most a few hundred).
 """
 
 from __future__ import annotations
@@ -12,11 +13,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.models import Assessment, AssessmentStatus, Cycle, Response, ResponseStatus
-from evaluations.selectors.scores import BASES, scores_for_assessments
+from evaluations.models import Assessment, AssessmentStatus, Cycle
+from evaluations.selectors.scores import BASES, table_scores
 from forums.models import Region
 from tatanan.models import Tatanan
 from tatanan.scoring import DEFAULT_POLICY, Level, quantize
@@ -53,6 +53,17 @@ class ReviewCounts:
 
     def astuple(self) -> tuple[int, int, int, int]:
         return (self.draft, self.waiting, self.revision, self.accepted)
+
+    @classmethod
+    def total(cls, counts) -> ReviewCounts:
+        """The sum of many (one pass per state instead of one object per addition)."""
+        counts = list(counts)
+        return cls(
+            sum(c.draft for c in counts),
+            sum(c.waiting for c in counts),
+            sum(c.revision for c in counts),
+            sum(c.accepted for c in counts),
+        )
 
 
 @dataclass(frozen=True)
@@ -147,48 +158,30 @@ def default_cycle() -> Cycle | None:
     return report_cycles().first()
 
 
-def _review_counts(assessment_ids) -> dict[int, dict[int | None, ReviewCounts]]:
-    rows = (
-        Response.objects.filter(assessment_id__in=assessment_ids)
-        .values("assessment_id", "indicator__tatanan_id")
-        .annotate(
-            draft=Count("pk", filter=Q(status=ResponseStatus.DRAFT)),
-            waiting=Count("pk", filter=Q(status__in=[ResponseStatus.SUBMITTED, ResponseStatus.RESUBMITTED])),
-            revision=Count("pk", filter=Q(status=ResponseStatus.REVISION_REQUESTED)),
-            accepted=Count("pk", filter=Q(status=ResponseStatus.ACCEPTED)),
-        )
-    )
-    result: dict[int, dict[int | None, ReviewCounts]] = defaultdict(dict)
-    for r in rows:
-        result[r["assessment_id"]][r["indicator__tatanan_id"]] = ReviewCounts(
-            r["draft"], r["waiting"], r["revision"], r["accepted"]
-        )
-    return result
-
-
 def _regency_rows(cycle: Cycle, regions: list[Region], basis: str, *, province: Region | None = None):
     tatanan = list(Tatanan.objects.filter(framework_id=cycle.framework_id).order_by("number"))
-    assessments = Assessment.objects.filter(cycle=cycle).select_related("cycle")
+    assessments = Assessment.objects.filter(cycle=cycle)
     if province is not None:
         assessments = assessments.filter(regency__parent=province)
     assessments = {a.regency_id: a for a in assessments}
-    scores = scores_for_assessments(assessments.values())
-    reviews = _review_counts([a.pk for a in assessments.values()])
+    for a in assessments.values():
+        a.cycle = cycle  # one object for all, not one loaded per row
+    scores = table_scores(assessments.values(), basis=basis, tatanan=tatanan)
+    tatanan_ids = [t.pk for t in tatanan]
+    none = ReviewCounts()
     rows = []
     for region in regions:
         assessment = assessments.get(region.pk)
         if assessment is None:
             cells = [Cell(t, 0, 0, None) for t in tatanan]
-            rows.append(RegencyRow(region, None, cells, 0, 0, None, None, None, ReviewCounts()))
+            rows.append(RegencyRow(region, None, cells, 0, 0, None, None, None, none))
             continue
         s = scores[assessment.pk]
-        review = reviews.get(assessment.pk, {})
+        review = {key: ReviewCounts(*counts) for key, counts in s.review.items()}
         cells = [
-            Cell(tr.tatanan, tr.filled, tr.total, tr.scores[basis].percent, review.get(tr.tatanan.pk, ReviewCounts()))
-            for tr in s.tatanan
+            Cell(tr.tatanan, tr.filled, tr.total, tr.scores[basis].percent, review.get(pk, none))
+            for tr, pk in zip(s.tatanan, tatanan_ids, strict=True)
         ]
-        total_review = sum(review.values(), ReviewCounts())
-        readiness = s.readiness[basis]
         rows.append(
             RegencyRow(
                 region,
@@ -196,10 +189,10 @@ def _regency_rows(cycle: Cycle, regions: list[Region], basis: str, *, province: 
                 cells,
                 filled=sum(c.filled for c in cells) + s.kelembagaan_filled,
                 total=sum(c.total for c in cells) + s.kelembagaan_total,
-                score=readiness.score,
+                score=s.score,
                 odf=s.odf_percent,
-                level=readiness.level,
-                review=total_review,
+                level=s.level,
+                review=ReviewCounts.total(review.values()),
             )
         )
     return tatanan, rows
@@ -286,7 +279,7 @@ def _aggregate(province: Region, members: list[RegencyRow], tatanan: list[Tatana
                 sum(c.filled for c in parts),
                 sum(c.total for c in parts),
                 _mean(c.percent for c in parts),
-                sum((c.review for c in parts), ReviewCounts()),
+                ReviewCounts.total(c.review for c in parts),
             )
         )
     levels = {lv: sum(1 for r in assessed if r.level == lv) for lv in LEVEL_LABELS}
@@ -299,7 +292,7 @@ def _aggregate(province: Region, members: list[RegencyRow], tatanan: list[Tatana
         score=_mean(r.score for r in assessed),
         odf=_mean(r.odf for r in assessed),
         level=None,
-        review=sum((r.review for r in assessed), ReviewCounts()),
+        review=ReviewCounts.total(r.review for r in assessed),
         regencies=len(members),
         assessed=len(assessed),
         levels=levels,
