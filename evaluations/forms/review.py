@@ -12,6 +12,8 @@ from evaluations.services.responses import ACCEPT, OTHER_REASON, REVISE, SCORE_F
 from forums.models import OpdKind, Region
 from tatanan.models import Tatanan
 
+from .choices import PlainQueryChoiceField
+
 
 def active_reasons():
     last = Case(When(code=OTHER_REASON, then=Value(1)), default=Value(0), output_field=IntegerField())
@@ -69,11 +71,11 @@ class ReviewForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
-    regency = forms.ModelChoiceField(
+    regency = PlainQueryChoiceField(
         label=_("Kabupaten/kota"), queryset=Region.objects.none(), required=False, empty_label=_("Semua")
     )
     tatanan = forms.ChoiceField(label=_("Tatanan"), required=False)
-    opd = forms.ModelChoiceField(
+    opd = PlainQueryChoiceField(
         label=_("OPD penanggung jawab"), queryset=OpdKind.objects.none(), required=False, empty_label=_("Semua")
     )
 

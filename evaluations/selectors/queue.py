@@ -5,15 +5,32 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from evaluations.models import Response, ResponseStatus
-from forums.permissions import responses_to_review_by
+from forums.permissions import assessments_visible_to, responses_to_review_by
 from tatanan.models import IndicatorKind
 
 WAITING = [ResponseStatus.SUBMITTED, ResponseStatus.RESUBMITTED]
 KELEMBAGAAN = "kelembagaan"
+QUEUE_ROW_FIELDS = (
+    "stage",
+    "status",
+    "value",
+    "updated_at",
+    "assessment__regency__code",
+    "assessment__regency__name",
+    "indicator__kind",
+    "indicator__code",
+    "indicator__name",
+    "indicator__tatanan__number",
+    "indicator__tatanan__name",
+)
 
 
 def waiting_for(user) -> QuerySet[Response]:
-    return responses_to_review_by(user).filter(status__in=WAITING)
+    # Intersected with what the user may see: the same rows (nobody reviews outside their scope), but PostgreSQL
+    # can then start from the few assessments of the scope instead of scanning every waiting response of the
+    # country (the review condition ORs over joined tables, which no index serves): 18 -> 2.5 ms per query for a
+    # provincial reviewer on the national data set, and the queue page runs five of them.
+    return responses_to_review_by(user).filter(status__in=WAITING, assessment__in=assessments_visible_to(user))
 
 
 def review_queue(*, user, regency=None, tatanan: str = "", opd_kind=None) -> QuerySet[Response]:
@@ -28,7 +45,10 @@ def review_queue(*, user, regency=None, tatanan: str = "", opd_kind=None) -> Que
     if opd_kind is not None:
         responses = responses.filter(indicator__responsible_opd_kinds=opd_kind)
     return (
-        responses.select_related("assessment__regency", "assessment__cycle", "indicator__tatanan")
+        responses.select_related("assessment__regency", "indicator__tatanan")
+        # Only what a queue row shows: the rows are sorted before the page is cut, and the indicator texts and
+        # narratives made each of the thousands of waiting rows of a province over 1 KB wide.
+        .only(*QUEUE_ROW_FIELDS)
         .prefetch_related("indicator__responsible_opd_kinds")
         .order_by("updated_at", "pk")
     )

@@ -1,0 +1,55 @@
+"""The review queue's selector: the same rows as the review policy, read cheaply."""
+
+import itertools
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from evaluations.forms.review import QueueFilterForm
+from evaluations.models import Response, ResponseStatus, Stage
+from evaluations.selectors.queue import WAITING, review_queue, waiting_for
+from forums.models import Role
+from forums.permissions import responses_to_review_by
+from forums.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def spread(assessment, other_assessment):
+    """Responses of two provinces in every stage and status."""
+    states = itertools.cycle(itertools.product(Stage.values, ResponseStatus.values))
+    for response in Response.objects.filter(assessment__in=[assessment, other_assessment]).order_by("pk"):
+        response.stage, response.status = next(states)
+        response.save()
+
+
+@pytest.mark.parametrize("persona", ["reviewer", "provincial", "national", "admin_user", "provincial_reviewer"])
+def test_waiting_for_lists_exactly_what_the_policy_lets_the_user_review(request, spread, province, persona):
+    if persona == "provincial_reviewer":
+        user = UserFactory(role=Role.HEALTH_REVIEWER, region=province)
+    else:
+        user = request.getfixturevalue(persona)
+    expected = set(responses_to_review_by(user).filter(status__in=WAITING).values_list("pk", flat=True))
+    assert set(waiting_for(user).values_list("pk", flat=True)) == expected
+    assert {r.pk for r in review_queue(user=user)} == expected
+
+
+def test_queue_rows_load_what_the_page_shows_without_further_queries(spread, national):
+    rows = list(review_queue(user=national))
+    assert rows
+    with CaptureQueriesContext(connection) as queries:
+        for r in rows:
+            str(r.assessment.regency), str(r.indicator), str(r.indicator.tatanan or "")
+            r.get_stage_display(), r.get_status_display(), r.value, r.updated_at
+    assert len(queries) == 0
+
+
+def test_filter_choices_are_read_with_one_plain_query_each(spread, national):
+    form = QueueFilterForm(waiting=waiting_for(national))
+    with CaptureQueriesContext(connection) as queries:
+        str(form["regency"]), str(form["opd"])
+        str(form["regency"])  # rendered again: the queryset's cache
+    assert len(queries) == 2
+    assert not any("CURSOR" in q["sql"] for q in queries)
