@@ -31,14 +31,14 @@ LEVEL_LABELS = {
 NO_ASSESSMENT = "none"
 SORT_KEYS = ("kode", "nama", "terisi", "skor", "odf", "tingkat", "status", "perbaikan")
 HEAT_FLOOR = Decimal(50)
+HEAT_BANDS = (HEAT_FLOOR, *sorted(r.min_score for r in DEFAULT_POLICY.rules))
 
 
 def heat(percent: Decimal | None) -> int | None:
     """Heat-map class 0..4: below 50, below the first level band, then one class per level band."""
     if percent is None:
         return None
-    bands = [HEAT_FLOOR, *sorted(r.min_score for r in DEFAULT_POLICY.rules)]
-    return sum(1 for b in bands if percent >= b)
+    return sum(1 for b in HEAT_BANDS if percent >= b)
 
 
 @dataclass(frozen=True)
@@ -160,7 +160,7 @@ def default_cycle() -> Cycle | None:
 
 def _regency_rows(cycle: Cycle, regions: list[Region], basis: str, *, province: Region | None = None):
     tatanan = list(Tatanan.objects.filter(framework_id=cycle.framework_id).order_by("number"))
-    assessments = Assessment.objects.filter(cycle=cycle)
+    assessments = Assessment.objects.filter(cycle=cycle).order_by()  # keyed by regency below: no ordering joins
     if province is not None:
         assessments = assessments.filter(regency__parent=province)
     assessments = {a.regency_id: a for a in assessments}

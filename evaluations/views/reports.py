@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from evaluations import exports
+from evaluations.forms.choices import PlainQueryChoiceField
 from evaluations.models import AssessmentStatus, ReportJob, ReportKind
 from evaluations.selectors.readiness import (
     BASIS_LABELS,
@@ -41,7 +42,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 class ReadinessQuery(forms.Form):
     """GET parameters of a readiness page; an invalid value falls back to the default."""
 
-    siklus = forms.ModelChoiceField(queryset=None, required=False, empty_label=None, label=_("Siklus"))
+    siklus = PlainQueryChoiceField(queryset=None, required=False, empty_label=None, label=_("Siklus"))
     nilai = forms.ChoiceField(choices=list(BASIS_LABELS.items()), required=False, label=_("Dasar nilai"))
     tingkat = forms.ChoiceField(
         required=False,
