@@ -25,8 +25,10 @@ from evaluations.models import Evidence, EvidenceVersion, Response
 from forums.models import Region, User
 from kks.tests import samples
 
-# serialized_rollback: put back what migrations seeded (e.g. revision reasons) for the tests that follow.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# No serialized_rollback: after an earlier transactional test's flush has re-created the content types
+# under new ids, reloading the serialized rows collides with them (IntegrityError on django_content_type)
+# in a full run. Transactional tests that need the seeded revision reasons seed them (e2e/conftest.py).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
