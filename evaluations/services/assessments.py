@@ -33,6 +33,35 @@ def assessment_create(*, cycle: Cycle, regency: Region, actor) -> Assessment:
 
 
 @transaction.atomic
+def assessments_open(*, cycle: Cycle, regencies, actor) -> tuple[int, int]:
+    """Open ``cycle`` for many regencies at once: an assessment and a draft response per indicator.
+
+    Idempotent (existing rows are kept as they are). Returns (assessments created, responses created).
+    """
+    if not can_manage_cycle(actor):
+        raise PermissionDenied
+    regency_ids = list(regencies.values_list("pk", flat=True))
+    existing = set(
+        Assessment.objects.filter(cycle=cycle, regency_id__in=regency_ids).values_list("regency_id", flat=True)
+    )
+    Assessment.objects.bulk_create(
+        [Assessment(cycle=cycle, regency_id=pk) for pk in regency_ids if pk not in existing], batch_size=1000
+    )
+    assessment_ids = list(
+        Assessment.objects.filter(cycle=cycle, regency_id__in=regency_ids).values_list("pk", flat=True)
+    )
+    indicator_ids = list(cycle.framework.indicators.values_list("pk", flat=True))
+    before = Response.objects.filter(assessment_id__in=assessment_ids).count()
+    Response.objects.bulk_create(
+        (Response(assessment_id=a, indicator_id=i) for a in assessment_ids for i in indicator_ids),
+        batch_size=5000,
+        ignore_conflicts=True,
+    )
+    after = Response.objects.filter(assessment_id__in=assessment_ids).count()
+    return len(regency_ids) - len(existing), after - before
+
+
+@transaction.atomic
 def assessment_update_general(*, assessment: Assessment, data: dict, actor) -> Assessment:
     """Save the ODF figures and the general narrative (forum coordinator, self-assessment window)."""
     if not can_edit_assessment(actor, assessment):
