@@ -57,13 +57,8 @@ class ReviewCounts:
     @classmethod
     def total(cls, counts) -> ReviewCounts:
         """The sum of many (one pass per state instead of one object per addition)."""
-        counts = list(counts)
-        return cls(
-            sum(c.draft for c in counts),
-            sum(c.waiting for c in counts),
-            sum(c.revision for c in counts),
-            sum(c.accepted for c in counts),
-        )
+        rows = [(c.draft, c.waiting, c.revision, c.accepted) for c in counts]
+        return cls(*map(sum, zip(*rows, strict=True))) if rows else cls()
 
 
 @dataclass(frozen=True)
@@ -178,21 +173,22 @@ def _regency_rows(cycle: Cycle, regions: list[Region], basis: str, *, province: 
             continue
         s = scores[assessment.pk]
         review = {key: ReviewCounts(*counts) for key, counts in s.review.items()}
-        cells = [
-            Cell(tr.tatanan, tr.filled, tr.total, tr.scores[basis].percent, review.get(pk, none))
-            for tr, pk in zip(s.tatanan, tatanan_ids, strict=True)
-        ]
+        cells, filled, total = [], s.kelembagaan_filled, s.kelembagaan_total
+        for tr, pk in zip(s.tatanan, tatanan_ids, strict=True):
+            cells.append(Cell(tr.tatanan, tr.filled, tr.total, tr.scores[basis].percent, review.get(pk, none)))
+            filled += tr.filled
+            total += tr.total
         rows.append(
             RegencyRow(
                 region,
                 assessment,
                 cells,
-                filled=sum(c.filled for c in cells) + s.kelembagaan_filled,
-                total=sum(c.total for c in cells) + s.kelembagaan_total,
+                filled=filled,
+                total=total,
                 score=s.score,
                 odf=s.odf_percent,
                 level=s.level,
-                review=ReviewCounts.total(review.values()),
+                review=ReviewCounts(*map(sum, zip(*s.review.values(), strict=True))) if s.review else none,
             )
         )
     return tatanan, rows
