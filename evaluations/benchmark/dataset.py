@@ -439,7 +439,7 @@ class Builder:
     # -- evidence ----------------------------------------------------------------------------------
 
     def evidence(self):
-        from kks.tests.samples import pdf_bytes
+        from kks.samples import pdf_bytes
 
         pdf, photo = pdf_bytes("Bukti dukung sintetis"), _photo_bytes(self.photo_size)
         shared = {

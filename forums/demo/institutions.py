@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import io
 
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,6 +10,7 @@ from django.db.models import Q
 
 from forums.models import Body, BodyKind, MemberRole, Opd, OpdKind, Region, RegionLevel, Role, User
 from forums.services import body_create, membership_add, opd_create, regions_load
+from kks.samples import pdf_bytes
 from tatanan.models import FrameworkVersion
 
 from .data import BASE_OPD_KINDS, DEMO_PASSWORD, HEALTH_KIND, LOGINS, MAIN_REGENCY, PEOPLE, PROVINCE_CODE, REGENCIES
@@ -18,28 +18,7 @@ from .data import BASE_OPD_KINDS, DEMO_PASSWORD, HEALTH_KIND, LOGINS, MAIN_REGEN
 
 def sample_pdf(title: str) -> bytes:
     """A tiny one-page PDF standing in for a scanned SK."""
-    text = title.encode("latin-1", "replace").replace(b"(", b"[").replace(b")", b"]")
-    stream = b"BT /F1 14 Tf 72 760 Td (" + text + b") Tj 0 -24 Td (Dokumen contoh untuk demo KKS) Tj ET"
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, obj in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + obj + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
+    return pdf_bytes(title, "Dokumen contoh untuk demo KKS")
 
 
 # --- regions, OPD kinds, OPD -------------------------------------------------------
