@@ -78,6 +78,6 @@ class IndicatorAdmin(PublishedReadOnlyMixin, admin.ModelAdmin):
     inlines = [ScaleOptionInline]
     list_select_related = ("tatanan", "framework")
 
-    @admin.display(description="indikator")
+    @admin.display(description=_("indikator"))
     def short_name(self, obj):
         return obj.name[:80]
