@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
+from kks.testing import require_postgresql
+
 PASSWORD = "sandi-uji-123"  # set by forums.tests.factories.UserFactory
 AXE_STATIC = "vendor/axe-core/axe.min.js"
 AXE_JS = Path(settings.BASE_DIR) / "static" / AXE_STATIC  # vendored from npm axe-core
@@ -214,7 +216,7 @@ def celery_worker(tmp_path, monkeypatch, transactional_db):
     from kks.celery import app as celery_app
 
     if connection.vendor != "postgresql":
-        pytest.fail("the worker journey needs PostgreSQL (set DATABASE_URL)")
+        require_postgresql("the worker journey")
     broker = settings.CELERY_BROKER_URL
     try:
         redis.Redis.from_url(broker, socket_connect_timeout=3).ping()

@@ -10,6 +10,7 @@ from evaluations.services.errors import StaleVersion
 from evaluations.services.responses import ACCEPT, REVISE, response_review
 from evaluations.tests.workflow import fresh, submitted
 from forums.tests.factories import UserFactory
+from kks.testing import require_postgresql
 
 
 def _race(decisions):
@@ -38,7 +39,7 @@ def _race(decisions):
 @pytest.mark.parametrize("attempt", range(3))
 def test_two_simultaneous_decisions_cannot_both_win(assessment, coordinator, reviewer, regency, attempt):
     if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
+        require_postgresql("the row-lock test")
     second = UserFactory(role="health_reviewer", region=regency, username=f"reviewer2-{attempt}")
     response = assessment.responses.filter(indicator__kind="tatanan").first()
     submitted(response, coordinator)
@@ -69,7 +70,7 @@ def test_a_slow_first_decision_blocks_the_second_until_it_commits(
 ):
     """The second reviewer reads the row while the first is still deciding: the row lock makes it wait."""
     if connection.vendor != "postgresql":
-        pytest.skip("row locks need PostgreSQL")
+        require_postgresql("the row-lock test")
     import time
 
     from evaluations.services import notifications

@@ -19,6 +19,7 @@ from evaluations.models import JobStatus, ReportJob, ReportKind
 from evaluations.services.reports import report_request
 from evaluations.tests import report_data
 from kks.celery import app as celery_app
+from kks.testing import require_postgresql
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -35,7 +36,7 @@ def _database_url() -> str:
 def worker(tmp_path, monkeypatch):
     """A solo-pool worker on a queue of its own, sharing the test database and storage folder."""
     if connection.vendor != "postgresql":
-        pytest.fail("the worker test needs PostgreSQL (set DATABASE_URL)")
+        require_postgresql("the worker test")
     broker = settings.CELERY_BROKER_URL
     redis.Redis.from_url(broker, socket_connect_timeout=3).ping()  # a clear error when Redis is down
     queue = f"kks-test-{uuid.uuid4().hex[:10]}"
