@@ -41,6 +41,7 @@ from evaluations.services.reports import STALE_AFTER, report_jobs_reap_stale, re
 from evaluations.tasks import render_report
 from evaluations.tests import report_data
 from kks.celery import app as celery_app
+from kks.testing import require_postgresql
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -144,7 +145,7 @@ class Workers:
 def workers(tmp_path, monkeypatch):
     """Workers on a queue of their own in Redis database REDIS_DB; this process publishes there too."""
     if connection.vendor != "postgresql":
-        pytest.fail("the worker test needs PostgreSQL (set DATABASE_URL)")
+        require_postgresql("the worker-kill test")
     broker = urlsplit(settings.CELERY_BROKER_URL)._replace(path=f"/{REDIS_DB}").geturl()
     client = redis.Redis.from_url(broker, socket_connect_timeout=3)
     client.ping()  # a clear error when Redis is down
