@@ -37,8 +37,8 @@ from forums.permissions import can_request_dossier, can_view_national_report, ca
 
 logger = logging.getLogger(__name__)
 
-SOFT_TIME_LIMIT = getattr(settings, "KKS_REPORT_SOFT_TIME_LIMIT", 540)
-HARD_TIME_LIMIT = getattr(settings, "KKS_REPORT_HARD_TIME_LIMIT", 600)
+SOFT_TIME_LIMIT = settings.KKS_REPORT_SOFT_TIME_LIMIT
+HARD_TIME_LIMIT = settings.KKS_REPORT_HARD_TIME_LIMIT
 # A job still "rendering" this long after it started cannot be alive any more.
 STALE_AFTER = timedelta(seconds=HARD_TIME_LIMIT + 60)
 ACTIVE = (JobStatus.QUEUED, JobStatus.RENDERING)

@@ -134,6 +134,10 @@ CELERY_TASK_IGNORE_RESULT = True
 # With acks_late, Redis hands the task of a worker that died (host crash, kill -9) to another
 # worker only after this many seconds; it must exceed the hard time limit (600 s) so a render
 # still running is never handed out twice. The dev settings replace the dict for the folder broker.
+# PDF render limits (seconds); the Redis visibility timeout must stay above the hard limit
+# (checked by `manage.py check`, see evaluations/checks.py).
+KKS_REPORT_SOFT_TIME_LIMIT = env.int("KKS_REPORT_SOFT_TIME_LIMIT", default=540)
+KKS_REPORT_HARD_TIME_LIMIT = env.int("KKS_REPORT_HARD_TIME_LIMIT", default=600)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900)}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
