@@ -1,17 +1,25 @@
 """The home dashboard: what each role should look at first."""
 
+from evaluations.selectors.queue import waiting_for
+from forums.models import Role
 from forums.permissions import assessments_visible_to, can_view_national_report, provinces_visible_to, role_of
+
+# The roles that have a review queue (mirrors evaluations.views.review.REVIEWER_ROLES and the nav link).
+QUEUE_ROLES = {Role.HEALTH_REVIEWER, Role.PROVINCIAL_OFFICIAL, Role.NATIONAL_VERIFIER, Role.ADMIN}
 
 
 def home_summary(*, user) -> dict:
+    role = role_of(user)
     assessments = (
         assessments_visible_to(user)
         .select_related("cycle", "regency", "regency__parent")
         .order_by("-cycle__year", "regency__code")[:20]
     )
     return {
-        "role": role_of(user),
+        "role": role,
         "assessments": assessments,
         "provinces": provinces_visible_to(user)[:40],
         "national_report": can_view_national_report(user),
+        # None for roles without a queue, so the page can tell "nothing waits" from "no queue at all".
+        "review_waiting": waiting_for(user).count() if role in QUEUE_ROLES else None,
     }

@@ -135,3 +135,10 @@ def test_an_outside_link_is_not_followed(client, reviewer):
     notice = Notification.objects.create(recipient=reviewer, verb="x", message="m", url="https://evil.example/")
     client.force_login(reviewer)
     assert client.post(f"/kotak-masuk/{notice.pk}/baca/", {"open": "1"})["Location"] == "/kotak-masuk/"
+
+
+def test_mark_all_read_is_offered_only_while_something_is_unread(client, response, coordinator, reviewer):
+    client.force_login(reviewer)
+    assert "Tandai semua sudah dibaca" not in client.get("/kotak-masuk/").content.decode()
+    submitted(response, coordinator)
+    assert "Tandai semua sudah dibaca" in client.get("/kotak-masuk/").content.decode()

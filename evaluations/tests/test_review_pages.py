@@ -202,3 +202,25 @@ def test_reviewers_find_the_queue_in_the_navigation(client, reviewer, coordinato
     assert 'href="/verifikasi/"' in client.get("/kotak-masuk/").content.decode()
     client.force_login(coordinator)
     assert 'href="/verifikasi/"' not in client.get("/kotak-masuk/").content.decode()
+
+
+def test_home_tells_a_reviewer_how_many_indicators_wait_and_links_the_queue(
+    client, assessment, coordinator, reviewer, response
+):
+    submitted(response, coordinator)
+    client.force_login(reviewer)
+    html = client.get("/").content.decode()
+    assert "1 indikator menunggu verifikasi Anda." in html
+    assert 'href="/verifikasi/"' in html.split("<main", 1)[1]
+    client.force_login(coordinator)
+    html = client.get("/").content.decode()
+    assert "menunggu verifikasi Anda" not in html
+
+
+def test_review_page_links_back_to_the_queue_for_reviewers_only(client, coordinator, reviewer, response):
+    submitted(response, coordinator)
+    queue_crumb = '<li class="breadcrumb-item"><a href="/verifikasi/">'
+    client.force_login(reviewer)
+    assert queue_crumb in client.get(f"/verifikasi/{response.pk}/").content.decode()
+    client.force_login(coordinator)
+    assert queue_crumb not in client.get(f"/verifikasi/{response.pk}/").content.decode()

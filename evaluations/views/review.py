@@ -81,6 +81,7 @@ def _render_review(request, response, *, form=None, status=200):
         "window_label": WINDOW_LABELS[REVIEW_WINDOW[response.stage]],
         "form": form,
         "can_fill": can_fill_response(request.user, response),
+        "queue_link": role_of(request.user) in REVIEWER_ROLES,
         "comment_form": CommentForm(prefix=f"c{response.pk}") if can_comment_response(request.user, response) else None,
     }
     return render(request, "evaluations/review/detail.html", context, status=status)
