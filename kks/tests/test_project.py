@@ -52,3 +52,10 @@ def test_assessment_page_links_the_dossier_for_those_who_may_request_it(client, 
     assert dossier in client.get(url).content.decode()
     client.force_login(opd_officer)
     assert dossier not in client.get(url).content.decode()
+
+
+def test_a_failed_login_says_plainly_what_went_wrong(client, coordinator):
+    html = client.post(reverse("login"), {"username": coordinator.username, "password": "salah"}).content.decode()
+    assert "Nama pengguna atau kata sandi salah." in html
+    assert "nama pengguna nama pengguna" not in html.lower()
+    assert "Kata sandi" in html
