@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.conf import settings
 
-from kks.testing import require_postgresql
+from kks.testing import running_worker
 
 PASSWORD = "sandi-uji-123"  # set by forums.tests.factories.UserFactory
 AXE_STATIC = "vendor/axe-core/axe.min.js"
@@ -203,52 +203,8 @@ def celery_worker(tmp_path, monkeypatch, transactional_db):
     the app in this process stops running tasks eagerly while the fixture lasts.
     Yields a function returning the worker's log (for failure messages).
     """
-    import os
-    import subprocess
-    import sys
-    import uuid
-    from urllib.parse import quote
-
-    import redis
-    from django.core.files.storage import default_storage
-    from django.db import connection
-
-    from kks.celery import app as celery_app
-
-    if connection.vendor != "postgresql":
-        require_postgresql("the worker journey")
-    broker = settings.CELERY_BROKER_URL
-    try:
-        redis.Redis.from_url(broker, socket_connect_timeout=3).ping()
-    except redis.exceptions.ConnectionError as error:
-        pytest.fail(f"the worker journey needs Redis at {broker}: {error}")
-    db = connection.settings_dict
-    auth = f"{quote(db['USER'])}:{quote(db['PASSWORD'])}@" if db["USER"] else ""
-    queue = f"kks-e2e-{uuid.uuid4().hex[:10]}"
-    log = tmp_path / "worker.log"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "kks.settings.test",
-        "DATABASE_URL": f"postgres://{auth}{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}",
-        "CELERY_BROKER_URL": broker,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "KKS_PRIVATE_ROOT": str(default_storage.location),
-    }
-    command = [sys.executable, "-m", "celery", "-A", "kks", "worker", "-P", "solo"]  # the running interpreter
-    command += ["-Q", queue, "-n", f"{queue}@%h", "--without-gossip", "--without-mingle", "--without-heartbeat"]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(  # noqa: S603 - fixed arguments
-            [*command, "-l", "info"], cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
-    monkeypatch.setitem(celery_app.conf, "task_default_queue", queue)
-    try:
+    with running_worker(tmp_path=tmp_path, monkeypatch=monkeypatch, what="the worker journey", prefix="kks-e2e") as (
+        _proc,
+        log,
+    ):
         yield lambda: log.read_text(errors="replace")
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        redis.Redis.from_url(broker).delete(queue)

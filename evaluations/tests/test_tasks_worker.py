@@ -1,92 +1,27 @@
 """A real Celery worker (subprocess, Redis broker) renders a dossier into the test database and storage."""
 
 import io
-import os
-import subprocess
-import sys
 import time
-import uuid
-from urllib.parse import quote
 
 import pytest
-import redis
-from django.conf import settings
 from django.core.files.storage import default_storage
-from django.db import connection
 from pypdf import PdfReader
 
 from evaluations.models import JobStatus, ReportJob, ReportKind
 from evaluations.services.reports import report_request
 from evaluations.tests import report_data
-from kks.celery import app as celery_app
-from kks.testing import require_postgresql
+from kks.testing import running_worker
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
 TIMEOUT = 120
 
 
-def _database_url() -> str:
-    db = connection.settings_dict
-    auth = f"{quote(db['USER'])}:{quote(db['PASSWORD'])}@" if db["USER"] else ""
-    return f"postgres://{auth}{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
 @pytest.fixture
 def worker(tmp_path, monkeypatch):
     """A solo-pool worker on a queue of its own, sharing the test database and storage folder."""
-    if connection.vendor != "postgresql":
-        require_postgresql("the worker test")
-    broker = settings.CELERY_BROKER_URL
-    redis.Redis.from_url(broker, socket_connect_timeout=3).ping()  # a clear error when Redis is down
-    queue = f"kks-test-{uuid.uuid4().hex[:10]}"
-    log = tmp_path / "worker.log"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "kks.settings.test",
-        "DATABASE_URL": _database_url(),
-        "CELERY_BROKER_URL": broker,
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-        "KKS_PRIVATE_ROOT": str(default_storage.location),
-    }
-    with log.open("wb") as out:
-        proc = subprocess.Popen(  # noqa: S603 - fixed arguments
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "kks",
-                "worker",
-                "-P",
-                "solo",
-                "-Q",
-                queue,
-                "-n",
-                f"{queue}@%h",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "-l",
-                "info",
-            ],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    monkeypatch.setitem(celery_app.conf, "task_always_eager", False)
-    monkeypatch.setitem(celery_app.conf, "task_default_queue", queue)
-    try:
+    with running_worker(tmp_path=tmp_path, monkeypatch=monkeypatch, what="the worker test") as (proc, log):
         yield proc, log
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        redis.Redis.from_url(broker).delete(queue)
 
 
 def _wait(job, proc, log):

@@ -21,12 +21,11 @@ import io
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 import redis
@@ -41,7 +40,7 @@ from evaluations.services.reports import STALE_AFTER, report_jobs_reap_stale, re
 from evaluations.tasks import render_report
 from evaluations.tests import report_data
 from kks.celery import app as celery_app
-from kks.testing import require_postgresql
+from kks.testing import require_postgresql, start_worker, worker_command, worker_env
 
 pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
 
@@ -49,12 +48,6 @@ VISIBILITY_TIMEOUT = 3  # seconds, for the workers started here (production: 900
 REDIS_DB = 13  # the workers' own Redis database (see the module docstring)
 DEADLINE = 60  # seconds from the kill until the dossier must be ready
 EXTRA_IMAGES = 40  # photo evidence, so one render takes a couple of seconds
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    auth = f"{quote(db['USER'])}:{quote(db['PASSWORD'])}@" if db["USER"] else ""
-    return f"postgres://{auth}{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
 def _children(pid: int) -> list[int]:
@@ -85,27 +78,10 @@ class Workers:
 
     def start(self, *, pool: str = "solo") -> subprocess.Popen:
         log = self.tmp_path / f"worker-{len(self.procs)}.log"
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "kks.settings.test",
-            "DATABASE_URL": _database_url(),
-            "CELERY_BROKER_URL": self.broker,
-            "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
-            "CELERY_TASK_ALWAYS_EAGER": "false",
-            "KKS_PRIVATE_ROOT": str(default_storage.location),
-        }
-        command = [sys.executable, "-m", "celery", "-A", "kks", "worker", "-P", pool, "-c", "1"]
-        command += ["-Q", self.queue, "-n", f"{self.queue}-{len(self.procs)}@%h"]
-        command += ["--without-gossip", "--without-mingle", "--without-heartbeat", "-l", "info"]
-        with log.open("wb") as out:
-            proc = subprocess.Popen(  # noqa: S603 - fixed arguments
-                command,
-                cwd=settings.BASE_DIR,
-                env=env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # its own process group: the pool children die with it
-            )
+        env = worker_env(self.broker, CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT))
+        command = worker_command(self.queue, name=f"{self.queue}-{len(self.procs)}", pool=pool, concurrency=1)
+        # its own process group: the pool children die with it
+        proc = start_worker(command, env=env, log=log, new_session=True)
         self.procs.append(proc)
         self.logs.append(log)
         self._wait_ready(proc, log)
