@@ -128,10 +128,7 @@ def tatanan_score(values: Sequence[int | None]) -> TatananScore:
     count = len(values)
     answered = sum(1 for v in values if v is not None)
     total = sum(v for v in values if v is not None)
-    if count == 0:
-        return TatananScore(total=0, count=0, answered=0, percent=Decimal(0))
-    percent = quantize(Decimal(total) * HUNDRED / (Decimal(count) * HUNDRED))
-    return TatananScore(total=total, count=count, answered=answered, percent=percent)
+    return tatanan_score_from_total(total, count, answered)
 
 
 def overall_score(scores: Iterable[TatananScore]) -> Decimal:
@@ -191,11 +188,7 @@ def readiness(
     policy: ScoringPolicy = DEFAULT_POLICY,
 ) -> Readiness:
     """The highest level whose rule is met, and what the next level still lacks."""
-    score = overall_score(tatanan.values())
-    reached = Level.NONE
-    for rule in sorted(policy.rules, key=lambda r: r.min_score):
-        if not _meets(rule, score=score, tatanan=tatanan, odf=odf, kelembagaan=kelembagaan, policy=policy):
-            reached = rule.level
+    score, reached = readiness_level(tatanan=tatanan, odf=odf, kelembagaan=kelembagaan, policy=policy)
     higher = [
         r
         for r in sorted(policy.rules, key=lambda r: r.min_score)

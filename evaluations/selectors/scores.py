@@ -117,7 +117,7 @@ def scores_for_assessments(assessments, *, policy: scoring.ScoringPolicy = scori
             scores = {}
             for basis in BASES:
                 total = row.get(f"{basis}_total", 0) or 0
-                scores[basis] = _score(total, n, row.get("filled", 0))
+                scores[basis] = scoring.tatanan_score_from_total(total, n, row.get("filled", 0))
             tatanan_rows.append(TatananRow(t, row.get("filled", 0), n, scores))
         k_total = counts[fw].get(None, 0)
         k_row = rows.get(None, {})
@@ -139,11 +139,6 @@ def scores_for_assessments(assessments, *, policy: scoring.ScoringPolicy = scori
             readiness=readiness,
         )
     return result
-
-
-def _score(total: int, count: int, answered: int) -> scoring.TatananScore:
-    """A TatananScore from an aggregated sum (same arithmetic as scoring.tatanan_score)."""
-    return scoring.tatanan_score_from_total(total, count, answered)
 
 
 @dataclass(frozen=True)
