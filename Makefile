@@ -7,7 +7,15 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: venv run test lint format bench migrate demo worker clean
+.PHONY: venv system system-test run test lint format bench migrate demo worker clean
+
+# System packages (WeasyPrint's Pango/HarfBuzz, libmagic, fonts; for tests also Chromium and poppler):
+# installed through apt when missing and run as root, otherwise a message naming them.
+system:
+	bash scripts/provision
+
+system-test:
+	bash scripts/provision --test
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,7 +25,7 @@ $(VENV)/.installed: requirements.txt
 
 venv: $(VENV)/.installed
 
-migrate: venv
+migrate: venv system
 	mkdir -p var/celery/queue var/celery/processed var/celery/control
 	$(MANAGE) migrate --noinput
 
@@ -37,7 +45,7 @@ run: demo
 worker: venv
 	$(VENV)/bin/celery -A kks worker -l info
 
-test: venv
+test: venv system-test
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/pytest -q -p no:cacheprovider
 
 lint: venv
