@@ -39,7 +39,7 @@ run: demo
 	@$(MANAGE) seed_demo --print-logins
 	@echo "KKS berjalan di http://$(HOST):$(PORT)/"
 	@trap 'kill 0' INT TERM EXIT; \
-	$(VENV)/bin/celery -A kks worker -P solo -l warning & \
+	$(VENV)/bin/celery -A kks worker -B -P solo -l warning & \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 worker: venv

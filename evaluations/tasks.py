@@ -1,8 +1,12 @@
 """Celery tasks: thin entry points that take ids and call the services."""
 
+import logging
+
 from celery import shared_task
 
-from evaluations.services.reports import HARD_TIME_LIMIT, SOFT_TIME_LIMIT, report_render
+from evaluations.services.reports import HARD_TIME_LIMIT, SOFT_TIME_LIMIT, report_jobs_reap_stale, report_render
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(
@@ -18,3 +22,12 @@ def render_report(self, job_id: int) -> None:
     """Render one ReportJob; running it twice is harmless (the service claims the job first)."""
     redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
     report_render(job_id=job_id, redelivered=redelivered)
+
+
+@shared_task(name="evaluations.reap_stale_report_jobs", ignore_result=True)
+def reap_stale_report_jobs() -> int:
+    """Periodic (Celery beat): mark jobs whose worker died as failed, so they can be retried."""
+    reaped = report_jobs_reap_stale()
+    if reaped:
+        logger.warning("marked %s report job(s) of dead workers as failed", reaped)
+    return reaped

@@ -4,9 +4,11 @@ A job moves queued -> rendering -> ready | failed. ``report_request`` and
 ``report_retry`` enqueue the Celery task only after their transaction commits.
 ``report_render`` (called by the task) claims the job with a conditional
 UPDATE, so a second delivery of the same message does nothing, and writes its
-progress outside any long transaction so the status page can show it. A job
-left "rendering" longer than the hard time limit (a worker killed mid-task) is
-marked failed by ``report_jobs_reap_stale`` and can be retried.
+progress outside any long transaction so the status page can show it. While it
+renders, a heartbeat thread stamps the job (services/heartbeat.py); a job whose
+heartbeat stopped (a worker killed mid-task) or that outlived the hard time limit
+is marked failed by ``report_jobs_reap_stale`` (the beat task, every
+KKS_REAP_INTERVAL seconds, and before every request or retry) and can be retried.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ import hashlib
 import logging
 import uuid
 from collections.abc import Callable
-from datetime import timedelta
 from functools import partial
 
 from django.conf import settings
@@ -31,16 +32,17 @@ from django.utils.translation import gettext as _
 from evaluations import charts, pdf
 from evaluations.models import Cycle, JobStatus, ReportJob, ReportKind
 from evaluations.selectors.dossier import DossierData, dossier_data
+from evaluations.selectors.jobs import DEAD_MESSAGE, dead_jobs
 from evaluations.selectors.readiness import national_readiness, province_readiness
 from forums.models import RegionLevel
 from forums.permissions import can_request_dossier, can_view_national_report, can_view_province_report
+
+from .heartbeat import job_heartbeat
 
 logger = logging.getLogger(__name__)
 
 SOFT_TIME_LIMIT = settings.KKS_REPORT_SOFT_TIME_LIMIT
 HARD_TIME_LIMIT = settings.KKS_REPORT_HARD_TIME_LIMIT
-# A job still "rendering" this long after it started cannot be alive any more.
-STALE_AFTER = timedelta(seconds=HARD_TIME_LIMIT + 60)
 ACTIVE = (JobStatus.QUEUED, JobStatus.RENDERING)
 ERROR_MAX = 500
 
@@ -140,18 +142,12 @@ def report_retry(*, job: ReportJob, actor) -> ReportJob:
 
 
 def report_jobs_reap_stale(*, job_ids=None, now=None) -> int:
-    """Mark jobs that have been "rendering" longer than the hard time limit as failed; returns how many."""
+    """Mark dead jobs (heartbeat stopped, or past the hard time limit) as failed; returns how many."""
     now = now or timezone.now()
-    stale = ReportJob.objects.filter(status=JobStatus.RENDERING).filter(
-        Q(started_at__lt=now - STALE_AFTER) | Q(started_at__isnull=True)
-    )
+    stale = ReportJob.objects.filter(dead_jobs(now))
     if job_ids is not None:
         stale = stale.filter(pk__in=job_ids)
-    return stale.update(
-        status=JobStatus.FAILED,
-        error=_("Pembuatan dokumen terhenti (melewati batas waktu atau pekerja berhenti). Silakan ulangi."),
-        finished_at=now,
-    )
+    return stale.update(status=JobStatus.FAILED, error=str(DEAD_MESSAGE), finished_at=now)
 
 
 # --- render ----------------------------------------------------------------------
@@ -160,13 +156,14 @@ def report_jobs_reap_stale(*, job_ids=None, now=None) -> int:
 def _claim(job_id: int, *, redelivered: bool) -> ReportJob | None:
     """Atomically move a queued (or abandoned) job to rendering; None if someone else has it or it is done."""
     now = timezone.now()
-    claimable = Q(status=JobStatus.QUEUED) | Q(status=JobStatus.RENDERING, started_at__lt=now - STALE_AFTER)
+    claimable = Q(status=JobStatus.QUEUED) | dead_jobs(now)
     if redelivered:  # the broker gave the message back after a worker died mid-task
         claimable |= Q(status=JobStatus.RENDERING)
     claimed = ReportJob.objects.filter(claimable, pk=job_id).update(
         status=JobStatus.RENDERING,
         progress=1,
         started_at=now,
+        heartbeat_at=now,
         finished_at=None,
         error="",
         attempts=F("attempts") + 1,
@@ -181,7 +178,7 @@ def _claim(job_id: int, *, redelivered: bool) -> ReportJob | None:
 def _progress_writer(job: ReportJob) -> Callable[[int], None]:
     def write(percent: int) -> None:
         ReportJob.objects.filter(pk=job.pk, status=JobStatus.RENDERING, attempts=job.attempts).update(
-            progress=max(1, min(99, int(percent)))
+            progress=max(1, min(99, int(percent))), heartbeat_at=timezone.now()
         )
 
     return write
@@ -211,7 +208,7 @@ def report_render(*, job_id: int, redelivered: bool = False) -> ReportJob | None
     try:
         if job.requested_by is not None and not report_job_allowed(job.requested_by, job):
             raise PermissionDenied
-        with translation.override(settings.LANGUAGE_CODE):
+        with job_heartbeat(job_id=job.pk, attempt=job.attempts), translation.override(settings.LANGUAGE_CODE):
             if job.kind == ReportKind.DOSSIER:
                 data = render_dossier_pdf(job.assessment_id, include_appendix=job.include_appendix, progress=progress)
             else:

@@ -10,6 +10,7 @@ from kombu.exceptions import OperationalError
 
 from evaluations import tasks
 from evaluations.models import JobStatus, ReportJob, ReportKind
+from evaluations.selectors.jobs import STALE_AFTER
 from evaluations.services import reports
 from evaluations.services.reports import report_jobs_reap_stale, report_render, report_request, report_retry
 
@@ -111,7 +112,7 @@ def test_retry_checks_the_policy(job, opd_officer, outsider):
 
 
 def test_a_job_stuck_in_rendering_is_reaped_as_failed(job):
-    started = timezone.now() - reports.STALE_AFTER - datetime.timedelta(seconds=1)
+    started = timezone.now() - STALE_AFTER - datetime.timedelta(seconds=1)
     ReportJob.objects.filter(pk=job.pk).update(status=JobStatus.RENDERING, started_at=started, progress=40)
     fresh = ReportJob.objects.create(
         kind=job.kind, cycle=job.cycle, assessment=job.assessment, status=JobStatus.RENDERING, started_at=timezone.now()
@@ -128,7 +129,7 @@ def test_a_job_stuck_in_rendering_is_reaped_as_failed(job):
 
 def test_the_status_page_shows_a_stale_job_as_failed_with_a_retry_button(client, coordinator, job):
     ReportJob.objects.filter(pk=job.pk).update(
-        status=JobStatus.RENDERING, started_at=timezone.now() - reports.STALE_AFTER - datetime.timedelta(minutes=1)
+        status=JobStatus.RENDERING, started_at=timezone.now() - STALE_AFTER - datetime.timedelta(minutes=1)
     )
     client.force_login(coordinator)
     html = client.get(reverse("evaluations:report-job", args=[job.pk])).content.decode()
@@ -142,7 +143,7 @@ def test_a_stale_rendering_job_is_claimed_again_by_a_new_delivery(job):
     ReportJob.objects.filter(pk=job.pk).update(
         status=JobStatus.RENDERING,
         attempts=1,
-        started_at=timezone.now() - reports.STALE_AFTER - datetime.timedelta(seconds=1),
+        started_at=timezone.now() - STALE_AFTER - datetime.timedelta(seconds=1),
     )
     assert report_render(job_id=job.pk).status == JobStatus.READY
 
@@ -167,7 +168,7 @@ def test_a_result_that_arrives_after_the_job_was_reaped_is_discarded(job, monkey
     def save_then_reap(name, content, **kwargs):
         stored = real_save(name, content, **kwargs)
         saved.append(stored)
-        report_jobs_reap_stale(now=timezone.now() + reports.STALE_AFTER * 2)
+        report_jobs_reap_stale(now=timezone.now() + STALE_AFTER * 2)
         return stored
 
     monkeypatch.setattr(default_storage, "save", save_then_reap)
@@ -264,7 +265,7 @@ def test_readiness_pdf_job_from_the_province_page(
 
 
 def test_job_lists_show_a_stale_job_as_failed(client, coordinator, job):
-    stale = timezone.now() - reports.STALE_AFTER - datetime.timedelta(minutes=1)
+    stale = timezone.now() - STALE_AFTER - datetime.timedelta(minutes=1)
     ReportJob.objects.filter(pk=job.pk).update(status=JobStatus.RENDERING, started_at=stale)
     client.force_login(coordinator)
 

@@ -7,8 +7,10 @@ Real worker subprocesses on Redis, sharing the test database and storage:
 - the host crashes (``kill -9`` of a whole solo worker): the unacknowledged
   message returns to the queue after the broker's visibility timeout, and a
   fresh worker re-claims and renders the job;
-- nobody restarts a worker: the reaper marks the job failed with a reason once
-  it is older than the hard limit, and a retry gets it rendered.
+- nobody restarts a worker: the render's heartbeat stops, the beat task marks
+  the job failed within seconds (a minute in production), and asking again
+  starts a new job that gets rendered; past the hard limit the reaper marks it
+  failed even without a heartbeat, and a retry gets it rendered.
 
 The workers run with CELERY_VISIBILITY_TIMEOUT=3 on a Redis database of their
 own: such a worker hands out every unacknowledged message of its database
@@ -36,7 +38,8 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from evaluations.models import JobStatus, ReportJob, ReportKind, Response
-from evaluations.services.reports import STALE_AFTER, report_jobs_reap_stale, report_request, report_retry
+from evaluations.selectors.jobs import DEAD_MESSAGE, STALE_AFTER
+from evaluations.services.reports import report_jobs_reap_stale, report_request, report_retry
 from evaluations.tasks import render_report
 from evaluations.tests import report_data
 from kks.celery import app as celery_app
@@ -76,10 +79,12 @@ class Workers:
         self.procs: list[subprocess.Popen] = []
         self.logs: list[Path] = []
 
-    def start(self, *, pool: str = "solo") -> subprocess.Popen:
+    def start(self, *, pool: str = "solo", queue: str | None = None, beat: bool = False, **env) -> subprocess.Popen:
         log = self.tmp_path / f"worker-{len(self.procs)}.log"
-        env = worker_env(self.broker, CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT))
-        command = worker_command(self.queue, name=f"{self.queue}-{len(self.procs)}", pool=pool, concurrency=1)
+        env = worker_env(self.broker, CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY_TIMEOUT), **env)
+        command = worker_command(queue or self.queue, name=f"{self.queue}-{len(self.procs)}", pool=pool, concurrency=1)
+        if beat:  # embedded beat with the database scheduler, its schedule file out of the work tree
+            command += ["-B", "-s", str(self.tmp_path / "beat-schedule")]
         # its own process group: the pool children die with it
         proc = start_worker(command, env=env, log=log, new_session=True)
         self.procs.append(proc)
@@ -236,3 +241,33 @@ def test_a_job_of_a_dead_worker_is_reaped_as_failed_and_a_retry_renders_it(worke
     job = _wait_for(job, [JobStatus.READY, JobStatus.FAILED], workers, timeout=DEADLINE)
     _assert_valid_dossier(job)
     assert ReportJob.objects.count() == 1
+
+
+def test_a_dead_workers_job_is_failed_by_the_beat_reaper_within_seconds_and_asking_again_renders(
+    workers, big_dossier, coordinator
+):
+    """Heartbeat every second; the beat reaper (every second, timeout 3 s) fails the job soon after the crash."""
+    worker = workers.start(KKS_REPORT_HEARTBEAT_SECONDS="1")
+    job = _wait_for(_request(big_dossier, coordinator), [JobStatus.RENDERING], workers, timeout=20)
+    first_beat = job.heartbeat_at
+    deadline = time.monotonic() + 10
+    while job.heartbeat_at == first_beat and time.monotonic() < deadline:  # the thread beats in the worker
+        time.sleep(0.2)
+        job.refresh_from_db()
+    assert job.heartbeat_at > first_beat, workers.log()
+    assert job.status == JobStatus.RENDERING
+
+    workers.crash(worker)
+    killed_at = time.monotonic()
+    # A reaper worker on the default queue with embedded beat; it does not consume the render queue.
+    workers.start(queue="celery", beat=True, KKS_REPORT_HEARTBEAT_TIMEOUT="3", KKS_REAP_INTERVAL="1")
+    job = _wait_for(job, [JobStatus.FAILED, JobStatus.READY], workers, timeout=30)
+    assert job.status == JobStatus.FAILED
+    assert job.error == str(DEAD_MESSAGE)
+    assert time.monotonic() - killed_at < 30
+
+    again = _request(big_dossier, coordinator)
+    assert again.pk != job.pk  # the dead job is not handed back
+    workers.start(KKS_REPORT_HEARTBEAT_SECONDS="1")
+    again = _wait_for(again, [JobStatus.READY, JobStatus.FAILED], workers, timeout=DEADLINE)
+    _assert_valid_dossier(again)

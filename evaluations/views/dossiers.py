@@ -15,7 +15,8 @@ from django.views.decorators.http import require_POST
 from evaluations import exports
 from evaluations.models import JobStatus, ReportJob, ReportKind
 from evaluations.selectors.dossier import dossier_data
-from evaluations.services.reports import report_job_allowed, report_jobs_reap_stale, report_request, report_retry
+from evaluations.selectors.jobs import job_as_shown, jobs_as_shown
+from evaluations.services.reports import report_job_allowed, report_request, report_retry
 from forums.permissions import (
     assessments_visible_to,
     can_request_dossier,
@@ -45,8 +46,7 @@ def _job(request, pk):
 @login_required
 def dossier(request, pk):
     assessment = _assessment(request, pk)
-    report_jobs_reap_stale()  # so that a job abandoned by a dead worker shows as failed
-    jobs = assessment.report_jobs.filter(kind=ReportKind.DOSSIER).select_related("requested_by")[:10]
+    jobs = jobs_as_shown(assessment.report_jobs.filter(kind=ReportKind.DOSSIER).select_related("requested_by")[:10])
     return render(
         request,
         "evaluations/reports/dossier.html",
@@ -78,9 +78,7 @@ def dossier_request(request, pk):
 @login_required
 def report_job(request, pk):
     """Full page, or only the status block for htmx polling."""
-    job = _job(request, pk)
-    if job.status == JobStatus.RENDERING and report_jobs_reap_stale(job_ids=[job.pk]):
-        job.refresh_from_db()
+    job = job_as_shown(_job(request, pk))  # a job of a dead worker reads as failed (reaped by beat)
     template = "evaluations/reports/_job_status.html" if request.htmx else "evaluations/reports/job_detail.html"
     return render(request, template, {"job": job})
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from evaluations import exports
 from evaluations.forms.choices import PlainQueryChoiceField
 from evaluations.models import AssessmentStatus, ReportJob, ReportKind
+from evaluations.selectors.jobs import jobs_as_shown
 from evaluations.selectors.readiness import (
     BASIS_LABELS,
     LEVEL_LABELS,
@@ -28,7 +29,7 @@ from evaluations.selectors.readiness import (
     report_cycles,
     sort_keys,
 )
-from evaluations.services.reports import readiness_chart, report_jobs_reap_stale, report_request
+from evaluations.services.reports import readiness_chart, report_request
 from forums.permissions import (
     can_view_national_report,
     can_view_province_report,
@@ -145,8 +146,7 @@ def _national_table(request):
 def _jobs(cycle, region):
     if cycle is None:
         return []
-    report_jobs_reap_stale()  # so that a job abandoned by a dead worker shows as failed
-    return ReportJob.objects.filter(kind=ReportKind.READINESS, cycle=cycle, region=region)[:5]
+    return jobs_as_shown(ReportJob.objects.filter(kind=ReportKind.READINESS, cycle=cycle, region=region)[:5])
 
 
 @login_required

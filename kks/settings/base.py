@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_htmx",
     "axes",
+    "django_celery_beat",
     "forums",
     "tatanan",
     "evaluations",
@@ -146,6 +147,18 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A render stamps its job every KKS_REPORT_HEARTBEAT_SECONDS; a job silent for KKS_REPORT_HEARTBEAT_TIMEOUT
+# is dead. The beat task below reaps dead jobs every KKS_REAP_INTERVAL seconds, so a crashed worker's
+# dossier shows "failed" (and can be retried) within about a minute.
+KKS_REPORT_HEARTBEAT_SECONDS = env.int("KKS_REPORT_HEARTBEAT_SECONDS", default=10)
+KKS_REPORT_HEARTBEAT_TIMEOUT = env.int("KKS_REPORT_HEARTBEAT_TIMEOUT", default=40)
+KKS_REAP_INTERVAL = env.int("KKS_REAP_INTERVAL", default=15)
+# Periodic jobs: Celery beat with django-celery-beat's database scheduler (entries below are
+# installed at beat start-up and can be paused or re-timed in the admin).
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_BEAT_SCHEDULE = {
+    "reap-stale-report-jobs": {"task": "evaluations.reap_stale_report_jobs", "schedule": float(KKS_REAP_INTERVAL)},
+}
 
 # Absolute base of links in e-mails (no trailing slash).
 KKS_SITE_URL = env.str("KKS_SITE_URL", default="http://127.0.0.1:8000")
