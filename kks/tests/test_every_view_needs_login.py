@@ -5,7 +5,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC_PREFIXES = ("admin/", "akun/", "i18n/", "healthz")
+PUBLIC_PREFIXES = ("admin/", "akun/", "i18n/", "healthz", "favicon.ico")
 SAMPLE_VALUES = {
     "int": "987654",
     "slug": "contoh",

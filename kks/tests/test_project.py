@@ -59,3 +59,15 @@ def test_a_failed_login_says_plainly_what_went_wrong(client, coordinator):
     assert "Nama pengguna atau kata sandi salah." in html
     assert "nama pengguna nama pengguna" not in html.lower()
     assert "Kata sandi" in html
+
+
+def test_favicon_is_linked_and_served(client):
+    from django.conf import settings
+    from django.urls import reverse
+
+    login = client.get(reverse("login")).content.decode()
+    assert 'rel="icon" href="/static/img/favicon.svg"' in login
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/img/favicon.svg"
+    assert (settings.BASE_DIR / "static" / "img" / "favicon.svg").read_text().startswith("<svg")
