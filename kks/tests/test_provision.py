@@ -72,7 +72,8 @@ def test_as_root_it_installs_the_missing_packages_with_apt(machine):
     calls = log.read_text().splitlines()
     assert calls[0] == "update -qq"
     assert calls[1].startswith("install -y -qq --no-install-recommends")
-    assert "chromium" in calls[1] and "poppler-utils" in calls[1]
+    assert "chromium" in calls[1]
+    assert "poppler-utils" in calls[1]
 
 
 def test_with_everything_installed_it_does_nothing(machine):
