@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import formats
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
@@ -37,7 +38,12 @@ def _short(text: str, limit: int = LABEL_CHARS) -> str:
 
 
 def _number(value) -> str:
-    return f"{Decimal(value):.2f}".rstrip("0").rstrip(".") if value is not None else "—"
+    """At most two decimals, without trailing zeros, in the active locale (17,91 in Indonesian, 17.91 in English)."""
+    if value is None:
+        return "—"
+    text = formats.number_format(Decimal(value).quantize(Decimal("0.01")), decimal_pos=2)
+    separator = formats.get_format("DECIMAL_SEPARATOR")
+    return text.rstrip("0").rstrip(separator) if separator in text else text
 
 
 def bar_chart(

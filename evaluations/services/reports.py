@@ -316,17 +316,35 @@ def render_dossier_pdf(assessment_id: int, *, include_appendix: bool = False, pr
     return document
 
 
+# Rows of the readiness chart that fit one A4 landscape page of the PDF (22 px per row).
+CHART_ROWS_PER_PAGE = 24
+
+
 def readiness_chart(table):
+    """The whole readiness chart as one SVG (web page)."""
+    return readiness_charts(table, rows_per_chart=None)[0]
+
+
+def readiness_charts(table, *, rows_per_chart: int | None = CHART_ROWS_PER_PAGE) -> list:
+    """The readiness chart cut into parts of at most ``rows_per_chart`` rows, so a PDF page never clips one."""
     title = _("Skor rata-rata (%(basis)s)") % {"basis": table.basis_label}
-    if not table.rows:
-        return charts.empty_chart(title)
-    labels = [row.region.name for row in table.rows]
-    return charts.bar_chart(
-        title=title,
-        labels=labels,
-        series=[charts.Series(str(table.basis_label), [row.score for row in table.rows])],
-        thresholds=charts.level_thresholds(),
-    )
+    rows = list(table.rows)
+    if not rows:
+        return [charts.empty_chart(title)]
+    size = rows_per_chart or len(rows)
+    chunks = [rows[i : i + size] for i in range(0, len(rows), size)]
+    parts = []
+    for n, chunk in enumerate(chunks, start=1):
+        part_title = title if len(chunks) == 1 else f"{title} ({n}/{len(chunks)})"
+        parts.append(
+            charts.bar_chart(
+                title=part_title,
+                labels=[row.region.name for row in chunk],
+                series=[charts.Series(str(table.basis_label), [row.score for row in chunk])],
+                thresholds=charts.level_thresholds(),
+            )
+        )
+    return parts
 
 
 def render_readiness_pdf(*, cycle: Cycle, province=None, progress=_noop) -> bytes:
@@ -340,7 +358,7 @@ def render_readiness_pdf(*, cycle: Cycle, province=None, progress=_noop) -> byte
         "evaluations/pdf/readiness.html",
         {
             "table": table,
-            "chart": readiness_chart(table),
+            "charts": readiness_charts(table),
             "generated_at": timezone.now(),
         },
     )

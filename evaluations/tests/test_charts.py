@@ -31,7 +31,7 @@ def test_bar_widths_are_proportional_to_the_values():
     bars = [r for r in root.iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]
     widths = {r.find(f"{SVG}title").text: int(r.get("width")) for r in bars}
     plot = 500 - charts.LABEL_WIDTH - charts.VALUE_WIDTH
-    assert widths["Mandiri: 83.33"] == int(Decimal("83.33") * plot / 100)
+    assert widths["Mandiri: 83,33"] == int(Decimal("83.33") * plot / 100)
     assert widths["Mandiri: 50"] == plot // 2
     assert widths["Provinsi: —"] == 0  # no value yet
     assert widths["Provinsi: 25"] == plot // 4
@@ -51,3 +51,15 @@ def test_labels_are_escaped_and_shortened():
     assert visible.endswith("…")
     assert len(visible) == charts.LABEL_CHARS
     assert not any(el.tag.endswith("script") for el in root.iter())
+
+
+def test_numbers_follow_the_locale_like_the_tables():
+    from django.utils import translation
+
+    with translation.override("id"):
+        assert charts._number(Decimal("17.91")) == "17,91"
+        assert charts._number(Decimal("100.00")) == "100"
+        assert charts._number(Decimal("70.50")) == "70,5"
+    with translation.override("en"):
+        assert charts._number(Decimal("17.91")) == "17.91"
+    assert charts._number(None) == "—"
