@@ -155,7 +155,7 @@ def test_province_page_query_count_is_constant(
     _grow(province, cycle, extra)
     client.force_login(provincial)
     url = reverse("evaluations:province-report", args=[province.pk])
-    with django_assert_num_queries(15)  # no write: the beat task reaps dead jobs:
+    with django_assert_num_queries(15):  # no write: the beat task reaps dead jobs
         assert client.get(url).status_code == 200
 
 
