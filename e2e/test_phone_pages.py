@@ -10,12 +10,15 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from evaluations.models import Response
+from evaluations.services.responses import response_save, response_submit
 from evaluations.tests import report_data
-from evaluations.tests.workflow import submitted
 
 from .conftest import PHONE, axe_check, screenshot
 
 pytestmark = pytest.mark.browser
+
+# An unbroken link pasted into an answer once made the review page 3,280 px wide.
+LONG_URL = "https://drive.example.go.id/open?id=" + "1AbCdEfGhIjKlMnOpQrStUvWxYz0" * 8
 
 # clientWidth, not innerWidth: a mobile browser zooms out to the content, which grows innerWidth.
 FITS = "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"
@@ -46,7 +49,9 @@ def test_main_pages_fit_a_phone_and_pass_axe(
 ):
     forum, _pembina = report_data.bodies(journey.regency)
     response = Response.objects.filter(assessment=journey, indicator__tatanan__isnull=False).first()
-    submitted(response, coordinator)
+    data = {"value": 100, "achievement": LONG_URL, "explanation": f"Lihat {LONG_URL} untuk rinciannya."}
+    response_save(response=response, data=data, actor=coordinator)
+    response_submit(response=response, actor=coordinator)
     tatanan = response.indicator.tatanan
     pages = {
         coordinator: [

@@ -105,6 +105,8 @@ LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
+# Our own English date formats (day first, 24 h); Indonesian uses Django's "id" formats.
+FORMAT_MODULE_PATH = ["kks.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

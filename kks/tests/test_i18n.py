@@ -229,3 +229,29 @@ def test_switching_back_to_indonesian(client, coordinator, assessment):
     html = client.get(reverse("home")).content.decode()
     assert '<html lang="id">' in html
     assert "Selamat datang" in html
+
+
+def test_english_dates_are_day_first_with_a_24_hour_clock():
+    import datetime
+
+    from django.utils import formats
+
+    moment = datetime.datetime(2026, 12, 3, 13, 58, tzinfo=datetime.UTC)
+    with translation.override("en"):
+        assert formats.date_format(moment, "DATETIME_FORMAT") == "3 December 2026 13:58"
+        assert formats.date_format(moment.date()) == "3 December 2026"
+        assert formats.date_format(moment, "SHORT_DATE_FORMAT") == "03/12/2026"
+        assert formats.number_format(1234.5, decimal_pos=2, use_l10n=True, force_grouping=True) == "1,234.50"
+    with translation.override("id"):
+        assert formats.date_format(moment.date()) == "3 Des. 2026"  # Django's "id" formats, day first too
+        assert formats.number_format(1234.5, decimal_pos=2, force_grouping=True) == "1.234,50"
+
+
+def test_english_date_input_is_read_day_first():
+    import datetime
+
+    from django import forms
+
+    with translation.override("en"):
+        assert forms.DateField().clean("03/12/2026") == datetime.date(2026, 12, 3)
+        assert forms.DateField().clean("2026-12-03") == datetime.date(2026, 12, 3)
