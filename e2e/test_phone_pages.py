@@ -60,6 +60,7 @@ def test_main_pages_fit_a_phone_and_pass_axe(
             ("tatanan-fill", reverse("evaluations:tatanan-fill", args=[journey.pk, tatanan.pk])),
             ("kelembagaan-fill", reverse("evaluations:kelembagaan-fill", args=[journey.pk])),
             ("inbox", reverse("evaluations:inbox")),
+            ("my-indicators", reverse("evaluations:my-indicators")),
             ("bodies", reverse("forums:body-list")),
             ("framework", reverse("tatanan:framework-detail", args=[framework.code])),
             ("password-change", reverse("password_change")),
@@ -79,4 +80,5 @@ def test_main_pages_fit_a_phone_and_pass_axe(
         page = session_page(user, **PHONE)
         for name, url in visits:
             _visit(page, live_server, url, name)
+            screenshot(page, f"phone-{name}", full_page=True)
         page.context.close()

@@ -1,12 +1,13 @@
 """URL map of the evaluations app; each views module owns its patterns."""
 
-from .views import assessments, comments, dossiers, evidence, fill, inbox, reports, review
+from .views import assessments, comments, dossiers, evidence, fill, inbox, mine, reports, review
 
 app_name = "evaluations"
 
 urlpatterns = [
     *assessments.urlpatterns,
     *fill.urlpatterns,
+    *mine.urlpatterns,
     *evidence.urlpatterns,
     *comments.urlpatterns,
     *review.urlpatterns,

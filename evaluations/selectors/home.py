@@ -1,5 +1,6 @@
 """The home dashboard: what each role should look at first."""
 
+from evaluations.selectors.mine import is_filler, sent_back_for
 from evaluations.selectors.queue import waiting_for
 from forums.models import Role
 from forums.permissions import assessments_visible_to, can_view_national_report, provinces_visible_to, role_of
@@ -22,4 +23,7 @@ def home_summary(*, user) -> dict:
         "national_report": can_view_national_report(user),
         # None for roles without a queue, so the page can tell "nothing waits" from "no queue at all".
         "review_waiting": waiting_for(user).count() if role in QUEUE_ROLES else None,
+        # Fillers see what was sent back to them first, nearest deadline first.
+        "is_filler": is_filler(user),
+        "sent_back": sent_back_for(user=user),
     }

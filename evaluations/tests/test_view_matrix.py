@@ -25,6 +25,7 @@ MATRIX = {
     ("GET", "evidence-download"): EVERYONE_IN_SCOPE,
     ("GET", "review-queue"): [403, 403, 200, 200, 200, 200, 403, LOGIN],
     ("GET", "inbox"): [200, 200, 200, 200, 200, 200, 200, LOGIN],
+    ("GET", "my-indicators"): [200, 200, 403, 403, 403, 403, 200, LOGIN],  # fillers, each their own
     ("POST", "assessment-general"): [302, 403, 403, 403, 403, 302, 404, LOGIN],
     ("POST", "response-save"): FILLERS_ONLY,
     ("POST", "tatanan-submit"): FILLERS_ONLY,
@@ -71,6 +72,7 @@ def _request(client, method, name, w):
         "evidence-download": ([ev.current_id], {}),
         "review-queue": ([], {}),
         "inbox": ([], {}),
+        "my-indicators": ([], {}),
         "assessment-general": (
             [a.pk],
             {"odf_kecamatan_count": 1, "odf_village_count": 5, "odf_stop_babs_count": 4, "narrative": "n"},
