@@ -73,8 +73,15 @@ def test_coordinator_fills_uploads_and_submits_on_a_phone(journey, coordinator, 
     expect(card2.get_by_text("Tersimpan dan diajukan untuk verifikasi.")).to_be_visible()
     expect(card2.locator(".badge").first).to_contain_text("Diajukan")
 
-    # Then everything filled on the page: the first indicator goes too (a full page reload).
-    page.get_by_role("button", name="Ajukan semua yang sudah terisi").tap()
+    # Then everything filled on the page: a confirmation lists what goes (the first indicator, with its
+    # evidence), then it is submitted (a full page reload).
+    page.get_by_role("link", name="Ajukan semua yang sudah terisi").tap()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Periksa sebelum mengajukan")
+    expect(page.get_by_label(first.indicator.name)).to_be_checked()
+    expect(page.get_by_text("Tanpa bukti dukung")).to_have_count(0)
+    axe_check(page, context="submit-all confirmation")
+    screenshot(page, "j1-submit-confirm-phone", full_page=True)
+    page.get_by_role("button", name="Ya, ajukan yang dicentang").tap()
     expect(page.get_by_role("alert").or_(page.get_by_role("status")).first).to_contain_text(
         "1 indikator diajukan untuk verifikasi."
     )

@@ -136,15 +136,23 @@ def response_submit(*, response: Response, actor, version: int | None = None) ->
     return locked
 
 
+def can_submit_now(actor, response: Response) -> bool:
+    """Whether ``actor`` may submit ``response`` right now: filled, editable, theirs, window open."""
+    return (
+        response.status in EDITABLE
+        and response.value is not None
+        and can_fill_response(actor, response)
+        and fill_window_open(response)
+    )
+
+
 @transaction.atomic
 def response_submit_filled(*, responses: Iterable[Response], actor) -> list[Response]:
     """Submit every response the actor may submit now (filled, editable, window open); skip the rest."""
     submitted = []
     for response in responses:
         locked = lock_response(response)
-        if locked.status not in EDITABLE or locked.value is None or not can_fill_response(actor, locked):
-            continue
-        if not fill_window_open(locked):
+        if not can_submit_now(actor, locked):
             continue
         _submit(locked, actor)
         submitted.append(locked)

@@ -183,9 +183,45 @@ def test_submit_all_filled_submits_the_filled_drafts_of_the_tatanan(client, coor
     filled(responses[0], coordinator)
     filled(responses[1], coordinator)
     client.force_login(coordinator)
-    page = client.post(f"/penilaian/{assessment.pk}/tatanan/{tatanan.pk}/ajukan/", follow=True)
+    confirm = client.get(f"/penilaian/{assessment.pk}/tatanan/{tatanan.pk}/ajukan/periksa/").content.decode()
+    assert "2 indikator terisi siap diajukan" in confirm
+    assert confirm.count('name="responses"') == 2
+    assert [fresh(r).status for r in responses] == ["draft", "draft", "draft"]  # looking wrote nothing
+
+    data = {"responses": [responses[0].pk, responses[1].pk]}
+    page = client.post(f"/penilaian/{assessment.pk}/tatanan/{tatanan.pk}/ajukan/", data, follow=True)
     assert "2 indikator diajukan" in page.content.decode()
     assert [fresh(r).status for r in responses] == ["submitted", "submitted", "draft"]
+
+
+def test_submit_all_asks_first_and_flags_items_without_evidence(client, coordinator, assessment, tatanan):
+    from evaluations.services.evidence import evidence_add
+    from evaluations.tests import samples
+
+    responses = list(assessment.responses.filter(indicator__tatanan=tatanan).order_by("indicator__sort_order"))
+    filled(responses[0], coordinator)
+    filled(responses[1], coordinator)
+    evidence_add(response=fresh(responses[0]), uploaded=samples.pdf(), actor=coordinator)
+    client.force_login(coordinator)
+    url = f"/penilaian/{assessment.pk}/tatanan/{tatanan.pk}/ajukan/"
+
+    bare = client.post(url)  # an old page or a double tap without choosing: ask again, submit nothing
+    assert bare["Location"] == f"{url}periksa/"
+    assert [fresh(r).status for r in responses[:2]] == ["draft", "draft"]
+
+    confirm = client.get(f"{url}periksa/").content.decode()
+    assert "1 indikator belum punya bukti dukung" in confirm
+    assert confirm.count("Tanpa bukti dukung") == 1
+
+    client.post(url, {"responses": [responses[0].pk]})  # the one without evidence unticked
+    assert [fresh(r).status for r in responses] == ["submitted", "draft", "draft"]
+
+
+def test_submit_all_never_submits_more_than_it_may(client, coordinator, outsider, assessment, tatanan):
+    responses = list(assessment.responses.filter(indicator__tatanan=tatanan).order_by("indicator__sort_order"))
+    client.force_login(coordinator)
+    client.post(f"/penilaian/{assessment.pk}/tatanan/{tatanan.pk}/ajukan/", {"responses": [responses[2].pk, "x"]})
+    assert fresh(responses[2]).status == "draft"  # not filled: skipped
 
 
 def test_a_revision_shows_the_reason_and_deadline_on_the_card(

@@ -26,7 +26,7 @@ from evaluations.services.cycles import require_fill_window
 from evaluations.services.errors import StaleVersion, WindowClosed, WorkflowError
 from evaluations.services.guards import is_editable
 from evaluations.services.notifications import fill_url
-from evaluations.services.responses import response_save, response_submit_filled
+from evaluations.services.responses import can_submit_now, response_save, response_submit_filled
 from forums.permissions import (
     assessments_visible_to,
     can_comment_response,
@@ -179,16 +179,56 @@ def response_save_view(request, pk):
     return render_fill_page(request, response.assessment, response.indicator.tatanan, forms={response.pk: form})
 
 
-@login_required
-@require_POST
-def submit_filled(request, pk, tatanan_pk=None):
+def _submit_page(request, pk, tatanan_pk):
+    """The assessment, tatanan (None: kelembagaan) and the responses the user fills there (403 if none)."""
     assessment = visible_assessment(request, pk)
     tatanan = _tatanan_of(assessment, tatanan_pk) if tatanan_pk else None
     responses = responses_for_fill(assessment=assessment, tatanan=tatanan)
     fillable = [r for r in responses if can_fill_response(request.user, r)]
     if not fillable:
         raise PermissionDenied
-    submitted = response_submit_filled(responses=fillable, actor=request.user)
+    return assessment, tatanan, fillable
+
+
+def _submit_urls(assessment: Assessment, tatanan: Tatanan | None) -> tuple[str, str]:
+    if tatanan is None:
+        return (
+            reverse("evaluations:kelembagaan-submit-confirm", args=[assessment.pk]),
+            reverse("evaluations:kelembagaan-submit", args=[assessment.pk]),
+        )
+    return (
+        reverse("evaluations:tatanan-submit-confirm", args=[assessment.pk, tatanan.pk]),
+        reverse("evaluations:tatanan-submit", args=[assessment.pk, tatanan.pk]),
+    )
+
+
+@login_required
+def submit_filled_confirm(request, pk, tatanan_pk=None):
+    """What "submit all filled" would send, which of those lack evidence, and a button to confirm."""
+    assessment, tatanan, fillable = _submit_page(request, pk, tatanan_pk)
+    ready = [r for r in fillable if can_submit_now(request.user, r)]
+    _confirm_url, submit_url = _submit_urls(assessment, tatanan)
+    context = {
+        "assessment": assessment,
+        "tatanan": tatanan,
+        "ready": ready,
+        "without_evidence": [r for r in ready if not r.active_evidence],
+        "page_url": _page_url(assessment, tatanan),
+        "submit_url": submit_url,
+    }
+    return render(request, "evaluations/fill/submit_confirm.html", context)
+
+
+@login_required
+@require_POST
+def submit_filled(request, pk, tatanan_pk=None):
+    """Submit the responses ticked on the confirmation page (never more than it listed)."""
+    assessment, tatanan, fillable = _submit_page(request, pk, tatanan_pk)
+    chosen = {int(v) for v in request.POST.getlist("responses") if v.isdigit()}
+    if not chosen:
+        messages.info(request, _("Pilih indikator yang akan diajukan."))
+        return redirect(_submit_urls(assessment, tatanan)[0])
+    submitted = response_submit_filled(responses=[r for r in fillable if r.pk in chosen], actor=request.user)
     if submitted:
         messages.success(request, _("%(count)d indikator diajukan untuk verifikasi.") % {"count": len(submitted)})
     else:
@@ -199,7 +239,13 @@ def submit_filled(request, pk, tatanan_pk=None):
 urlpatterns = [
     path("penilaian/<int:pk>/tatanan/<int:tatanan_pk>/", tatanan_fill, name="tatanan-fill"),
     path("penilaian/<int:pk>/tatanan/<int:tatanan_pk>/ajukan/", submit_filled, name="tatanan-submit"),
+    path(
+        "penilaian/<int:pk>/tatanan/<int:tatanan_pk>/ajukan/periksa/",
+        submit_filled_confirm,
+        name="tatanan-submit-confirm",
+    ),
     path("penilaian/<int:pk>/kelembagaan/", kelembagaan_fill, name="kelembagaan-fill"),
     path("penilaian/<int:pk>/kelembagaan/ajukan/", submit_filled, name="kelembagaan-submit"),
+    path("penilaian/<int:pk>/kelembagaan/ajukan/periksa/", submit_filled_confirm, name="kelembagaan-submit-confirm"),
     path("jawaban/<int:pk>/simpan/", response_save_view, name="response-save"),
 ]
