@@ -56,6 +56,13 @@ class ResponseForm(forms.Form):
             for i, (value, label) in enumerate(self.fields["value"].choices)
         ]
 
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("evidence_title") and not cleaned.get("evidence_files") and "evidence_files" not in self.errors:
+            # A title alone used to be dropped without a word.
+            self.add_error("evidence_title", _("Pilih berkasnya juga, atau kosongkan judul ini."))
+        return cleaned
+
     @property
     def action(self) -> str:
         return SUBMIT if self.data.get("action") == SUBMIT else SAVE

@@ -308,3 +308,42 @@ def test_deadline_in_the_past_blocks_a_provincial_revision(client, coordinator, 
     client.force_login(coordinator)
     html = client.get(f"/penilaian/{response.assessment_id}/tatanan/{response.indicator.tatanan_id}/").content.decode()
     assert "Batas perbaikan sudah lewat" in html
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_an_evidence_title_without_a_file_is_an_error_at_the_field(client, coordinator, response, htmx):
+    client.force_login(coordinator)
+    html = _post(client, response, htmx=htmx, value="100", achievement="Tetap ada", evidence_title="SK Forum").content
+    html = html.decode()
+    assert "Pilih berkasnya juga, atau kosongkan judul ini." in html
+    field = html.index(f'id="id_r{response.pk}-evidence_title"')
+    assert html.index("Pilih berkasnya juga") > html.rindex("<label", 0, field)  # next to the title field
+    assert 'value="SK Forum"' in html  # what was typed is kept
+    assert "Tetap ada" in html
+    assert fresh(response).value is None  # nothing half-saved
+
+
+def test_withdrawing_evidence_asks_first(client, coordinator, response):
+    from evaluations.services.evidence import evidence_add
+    from evaluations.tests import samples
+
+    evidence = evidence_add(response=response, uploaded=samples.pdf(), actor=coordinator, title="SK lama")
+    client.force_login(coordinator)
+    card = client.get(fill_url_of(response)).content.decode()
+    confirm_url = f"/bukti/{evidence.pk}/tarik/periksa/"
+    assert f'href="{confirm_url}"' in card
+    assert "hx-confirm=" in card
+
+    page = client.get(confirm_url).content.decode()
+    assert "Tarik bukti dukung?" in page
+    assert "SK lama" in page
+    evidence.refresh_from_db()
+    assert evidence.withdrawn_at is None  # asking wrote nothing
+
+    client.post(f"/bukti/{evidence.pk}/tarik/")
+    evidence.refresh_from_db()
+    assert evidence.withdrawn_at is not None
+
+
+def fill_url_of(response):
+    return _url(response.assessment, response.indicator.tatanan)

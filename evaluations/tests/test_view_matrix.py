@@ -25,6 +25,7 @@ MATRIX = {
     ("GET", "tatanan-submit-confirm"): [200, 200, 403, 403, 403, 200, 404, LOGIN],
     ("GET", "kelembagaan-submit-confirm"): [200, 403, 403, 403, 403, 200, 404, LOGIN],
     ("GET", "evidence-download"): EVERYONE_IN_SCOPE,
+    ("GET", "evidence-withdraw-confirm"): [200, 200, 403, 403, 403, 200, 404, LOGIN],
     ("GET", "review-queue"): [403, 403, 200, 200, 200, 200, 403, LOGIN],
     ("GET", "inbox"): [200, 200, 200, 200, 200, 200, 200, LOGIN],
     ("GET", "my-indicators"): [200, 200, 403, 403, 403, 403, 200, LOGIN],  # fillers, each their own
@@ -89,6 +90,7 @@ def _request(client, method, name, w):
         "kelembagaan-submit-confirm": ([a.pk], {}),
         "evidence-replace": ([ev.pk], {f"e{ev.pk}-file": samples.pdf("baru.pdf")}),
         "evidence-withdraw": ([ev.pk], {}),
+        "evidence-withdraw-confirm": ([ev.pk], {}),
         "comment-add": ([waiting.pk], {f"c{waiting.pk}-body": "Catatan"}),
         "review-decide": ([waiting.pk], {"decision": "accept", "version": waiting.version}),
         "notification-read": ([w["notice"].pk], {}),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -65,6 +65,18 @@ def evidence_replace_view(request, pk):
 
 
 @login_required
+@require_GET
+def evidence_withdraw_confirm(request, pk):
+    """Ask before withdrawing (the card's button leads here without JavaScript; htmx asks in a dialog)."""
+    evidence = _fillable_evidence(request, pk)
+    return render(
+        request,
+        "evaluations/evidence_withdraw_confirm.html",
+        {"evidence": evidence, "back": fill_url(evidence.response)},
+    )
+
+
+@login_required
 @require_POST
 def evidence_withdraw_view(request, pk):
     evidence = _fillable_evidence(request, pk)
@@ -94,5 +106,6 @@ def evidence_download(request, pk):
 urlpatterns = [
     path("bukti/<int:pk>/ganti/", evidence_replace_view, name="evidence-replace"),
     path("bukti/<int:pk>/tarik/", evidence_withdraw_view, name="evidence-withdraw"),
+    path("bukti/<int:pk>/tarik/periksa/", evidence_withdraw_confirm, name="evidence-withdraw-confirm"),
     path("bukti/berkas/<int:pk>/unduh/", evidence_download, name="evidence-download"),
 ]
