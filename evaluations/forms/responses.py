@@ -58,6 +58,13 @@ class ResponseForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if self.action == SUBMIT and cleaned.get("value") is None and "value" not in self.errors:
+            # At the scale itself (the service's own check would put it at the top of the card).
+            self.add_error(
+                "value",
+                _("Pilih nilai mandiri sebelum mengajukan indikator %(code)s.")
+                % {"code": self.response.indicator.code},
+            )
         if cleaned.get("evidence_title") and not cleaned.get("evidence_files") and "evidence_files" not in self.errors:
             # A title alone used to be dropped without a word.
             self.add_error("evidence_title", _("Pilih berkasnya juga, atau kosongkan judul ini."))
@@ -66,6 +73,19 @@ class ResponseForm(forms.Form):
     @property
     def action(self) -> str:
         return SUBMIT if self.data.get("action") == SUBMIT else SAVE
+
+    def error_links(self) -> list[tuple[str, str, str]]:
+        """(element id, field label, message) of every error, for the page's error summary."""
+        links = []
+        for name, errors in self.errors.items():
+            if name == "__all__" or name not in self.fields:
+                target, label = f"r{self.response.pk}", self.response.indicator.code
+            else:
+                bound = self[name]
+                target = bound.auto_id if name != "value" else f"div_{bound.auto_id}"
+                label = f"{self.response.indicator.code} · {bound.label}"
+            links.extend((target, str(label), str(error)) for error in errors)
+        return links
 
     def fill_data(self) -> dict:
         return {f: self.cleaned_data[f] for f in ("value", "achievement", "achievement_previous", "explanation")}

@@ -317,7 +317,8 @@ def test_an_evidence_title_without_a_file_is_an_error_at_the_field(client, coord
     html = html.decode()
     assert "Pilih berkasnya juga, atau kosongkan judul ini." in html
     field = html.index(f'id="id_r{response.pk}-evidence_title"')
-    assert html.index("Pilih berkasnya juga") > html.rindex("<label", 0, field)  # next to the title field
+    card = html.index(f'id="r{response.pk}"')
+    assert html.index("Pilih berkasnya juga", card) > html.rindex("<label", 0, field)  # next to the title field
     assert 'value="SK Forum"' in html  # what was typed is kept
     assert "Tetap ada" in html
     assert fresh(response).value is None  # nothing half-saved
@@ -347,3 +348,28 @@ def test_withdrawing_evidence_asks_first(client, coordinator, response):
 
 def fill_url_of(response):
     return _url(response.assessment, response.indicator.tatanan)
+
+
+def test_submitting_without_a_value_is_an_error_at_the_scale(client, coordinator, response):
+    client.force_login(coordinator)
+    html = _post(client, response, action="submit", achievement="Sudah ditulis").content.decode()
+    scale = html.index(f'id="div_id_r{response.pk}-value"')
+    error = html.index("Pilih nilai mandiri sebelum mengajukan indikator", scale)
+    assert scale < error < html.index(f'id="div_id_r{response.pk}-achievement"')
+    assert "Sudah ditulis" in html
+
+
+def test_a_failed_plain_post_lists_its_errors_at_the_top_linked_to_the_fields(client, coordinator, response):
+    client.force_login(coordinator)
+    html = _post(client, response, action="submit", evidence_title="SK").content.decode()
+    summary = html.index('id="error-summary"')
+    assert summary < html.index(f'id="r{response.pk}"')  # above the cards
+    assert f'href="#div_id_r{response.pk}-value"' in html
+    assert f'href="#id_r{response.pk}-evidence_title"' in html
+
+
+def test_the_htmx_card_has_no_page_summary(client, coordinator, response):
+    client.force_login(coordinator)
+    html = _post(client, response, action="submit", htmx=True).content.decode()
+    assert 'id="error-summary"' not in html
+    assert "Pilih nilai mandiri" in html

@@ -118,6 +118,8 @@ def render_fill_page(request, assessment: Assessment, tatanan: Tatanan | None, *
         "any_fillable": any(c.editable for c in cards),
         "progress": progress,
         "page_url": _page_url(assessment, tatanan),
+        # A plain POST that failed reloads the page at its top: list the errors there, linked to their fields.
+        "error_links": [link for form in forms.values() if form.errors for link in form.error_links()],
     }
     return render(request, "evaluations/fill/page.html", context, status=status)
 
