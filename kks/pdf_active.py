@@ -1,0 +1,214 @@
+"""Active content in PDF files: find it (upload check) and strip it (dossier appendix).
+
+"Active" is whatever a PDF reader may run or fetch instead of just showing pages:
+JavaScript, launch actions, form submit/import actions, actions that open other
+files, embedded files and attachments, XFA forms and rich media.
+
+Both directions work on parsed objects (pypdf decodes obfuscated names such as
+``/J#61vaScript`` and unpacks compressed object streams) and visit every object
+of the file, wherever it is referenced from (catalog ``/OpenAction``, page or
+annotation ``/AA``, link ``/A``, ``/Next`` chains, outlines, form fields).
+``scan_raw`` adds a byte-level look at the objects outside streams, for objects a
+lenient reader might find that the cross-reference table does not list.
+
+Pure pypdf, no Django: used by ``kks.uploads`` and ``evaluations.pdf``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, PdfObject, StreamObject
+
+# What was found, in English keys; callers translate them for users.
+JAVASCRIPT = "javascript"
+LAUNCH = "launch"
+FORM_ACTION = "form_action"
+REMOTE_ACTION = "remote_action"
+EMBEDDED_FILE = "embedded_file"
+XFA = "xfa"
+RICH_MEDIA = "rich_media"
+
+ACTION_KINDS = {
+    "/JavaScript": JAVASCRIPT,
+    "/Launch": LAUNCH,
+    "/SubmitForm": FORM_ACTION,
+    "/ImportData": FORM_ACTION,
+    "/GoToR": REMOTE_ACTION,
+    "/GoToE": REMOTE_ACTION,
+    "/RichMediaExecute": RICH_MEDIA,
+}
+# Keys whose mere presence is active content, and what they mean.
+KEY_KINDS = {
+    "/JS": JAVASCRIPT,
+    "/JavaScript": JAVASCRIPT,  # the document-level scripts in the /Names tree
+    "/EmbeddedFiles": EMBEDDED_FILE,
+    "/EF": EMBEDDED_FILE,
+    "/XFA": XFA,
+    "/RichMediaContent": RICH_MEDIA,
+}
+TYPE_KINDS = {"/EmbeddedFile": EMBEDDED_FILE}
+ANNOTATION_KINDS = {
+    "/FileAttachment": EMBEDDED_FILE,
+    "/RichMedia": RICH_MEDIA,
+    "/Screen": RICH_MEDIA,
+    "/Movie": RICH_MEDIA,
+    "/Sound": RICH_MEDIA,
+}
+# Byte-level names (after #xx decoding) that mean the same things.
+RAW_NAME_KINDS = {
+    "JavaScript": JAVASCRIPT,
+    "JS": JAVASCRIPT,
+    "Launch": LAUNCH,
+    "SubmitForm": FORM_ACTION,
+    "ImportData": FORM_ACTION,
+    "GoToE": REMOTE_ACTION,
+    "EmbeddedFile": EMBEDDED_FILE,
+    "EmbeddedFiles": EMBEDDED_FILE,
+    "XFA": XFA,
+    "RichMedia": RICH_MEDIA,
+}
+_RAW_NAME = re.compile(rb"/((?:[A-Za-z0-9_.+\-]|#[0-9A-Fa-f]{2})+)")
+_RAW_STREAM = re.compile(rb"stream\r?\n.*?endstream", re.DOTALL)
+_HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
+LOCAL_URI_PREFIXES = ("file:", "\\\\", "smb:")
+
+
+class PdfUnreadable(Exception):
+    """pypdf could not parse the file (or its cross-reference table)."""
+
+
+def _resolve(value):
+    return value.get_object() if isinstance(value, IndirectObject) else value
+
+
+def _name(value) -> str | None:
+    value = _resolve(value)
+    return str(value) if isinstance(value, NameObject) else None
+
+
+def _is_local_uri(value) -> bool:
+    value = _resolve(value)
+    if value is None or isinstance(value, (DictionaryObject, ArrayObject)):
+        return False
+    text = str(value).strip().lower()
+    return text.startswith(LOCAL_URI_PREFIXES)
+
+
+def dictionary_kinds(obj: DictionaryObject) -> set[str]:
+    """The kinds of active content one dictionary (an object, not its children) carries."""
+    found = {kind for key, kind in KEY_KINDS.items() if key in obj}
+    action = _name(obj.get("/S"))
+    if action in ACTION_KINDS:
+        found.add(ACTION_KINDS[action])
+    if action == "/URI" and _is_local_uri(obj.get("/URI")):
+        found.add(REMOTE_ACTION)
+    kind = TYPE_KINDS.get(_name(obj.get("/Type")) or "")
+    if kind:
+        found.add(kind)
+    subtype = _name(obj.get("/Subtype"))
+    if subtype in ANNOTATION_KINDS and ("/Rect" in obj or _name(obj.get("/Type")) == "/Annot"):
+        found.add(ANNOTATION_KINDS[subtype])
+    return found
+
+
+def _directs(obj: PdfObject) -> Iterator[DictionaryObject]:
+    """Every dictionary inside ``obj`` without following indirect references (they are visited on their own)."""
+    stack = [obj]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, DictionaryObject):
+            yield current
+            stack.extend(v for v in current.values() if not isinstance(v, IndirectObject))
+        elif isinstance(current, ArrayObject):
+            stack.extend(v for v in current if not isinstance(v, IndirectObject))
+
+
+def _reader_objects(reader: PdfReader) -> Iterator[PdfObject]:
+    """Every indirect object the file's cross-reference data lists (object streams included), then the trailer."""
+    ids: set[tuple[int, int]] = set()
+    for generation, table in reader.xref.items():
+        ids.update((number, generation) for number in table)
+    ids.update((number, 0) for number in reader.xref_objStm)
+    for number, generation in sorted(ids):
+        obj = reader.get_object(IndirectObject(number, generation, reader))
+        if obj is not None:
+            yield obj
+    yield reader.trailer
+
+
+def find_active_content(reader: PdfReader) -> set[str]:
+    """Kinds of active content anywhere in a parsed PDF (empty set: none)."""
+    found: set[str] = set()
+    for obj in _reader_objects(reader):
+        for dictionary in _directs(obj):
+            found |= dictionary_kinds(dictionary)
+    return found
+
+
+def scan_raw(data: bytes) -> set[str]:
+    """Kinds of active content named in the bytes outside streams (names #xx-decoded)."""
+    outside = _RAW_STREAM.sub(b" ", data)
+    found = set()
+    for match in _RAW_NAME.finditer(outside):
+        name = _HEX_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), match.group(1))
+        kind = RAW_NAME_KINDS.get(name.decode("latin-1"))
+        if kind:
+            found.add(kind)
+    return found
+
+
+def inspect_bytes(data: bytes, reader: PdfReader) -> set[str]:
+    """What ``find_active_content`` and ``scan_raw`` find together."""
+    try:
+        return find_active_content(reader) | scan_raw(data)
+    except RecursionError as error:  # a hostile nesting inside pypdf's own parser
+        raise PdfUnreadable from error
+
+
+# --- stripping -----------------------------------------------------------------------------------
+
+
+def _neutralise(obj: DictionaryObject) -> int:
+    """Remove active content from one dictionary in place; return how many things were removed."""
+    removed = 0
+    for key in (*KEY_KINDS, "/AA", "/OpenAction"):
+        if key in obj:
+            del obj[key]
+            removed += 1
+    annots = _resolve(obj.get("/Annots"))
+    if isinstance(annots, ArrayObject):
+        kept = [
+            a for a in annots if _name(_resolve(a).get("/Subtype") if _resolve(a) else None) not in ANNOTATION_KINDS
+        ]
+        if len(kept) != len(annots):
+            removed += len(annots) - len(kept)
+            annots[:] = kept
+    if dictionary_kinds(obj):
+        # An action, attachment or media object: nothing in it is safe to keep.
+        obj.clear()
+        if isinstance(obj, StreamObject):
+            obj.set_data(b"")
+        removed += 1
+    return removed
+
+
+def _writer_objects(writer: PdfWriter) -> Iterable[PdfObject]:
+    yield from (obj for obj in writer._objects if obj is not None)
+    yield writer._root_object
+
+
+def strip_active_content(writer: PdfWriter) -> int:
+    """Remove every kind of active content from everything ``writer`` will write; return the count removed.
+
+    Catalog ``/OpenAction`` and every ``/AA`` go entirely (a dossier needs neither); actions of a
+    dangerous kind are emptied wherever they are referenced from; ``/Names`` loses ``/JavaScript``
+    and ``/EmbeddedFiles``; forms lose ``/XFA``; attachment and media annotations leave their pages.
+    """
+    removed = 0
+    for obj in list(_writer_objects(writer)):
+        for dictionary in list(_directs(obj)):
+            removed += _neutralise(dictionary)
+    return removed
