@@ -120,6 +120,8 @@ MEDIA_URL = None
 
 # Uploads
 KKS_UPLOAD_MAX_BYTES = env.int("KKS_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# Largest framework file (YAML/JSON) that load_framework or an import reads; the 2025 one is ~220 kB.
+KKS_FRAMEWORK_MAX_BYTES = env.int("KKS_FRAMEWORK_MAX_BYTES", default=2 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
