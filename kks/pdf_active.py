@@ -74,6 +74,7 @@ _RAW_NAME = re.compile(rb"/((?:[A-Za-z0-9_.+\-]|#[0-9A-Fa-f]{2})+)")
 _RAW_STREAM = re.compile(rb"stream\r?\n.*?endstream", re.DOTALL)
 _HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 LOCAL_URI_PREFIXES = ("file:", "\\\\", "smb:")
+SCRIPT_URI_PREFIXES = ("javascript:", "vbscript:")
 
 
 class PdfUnreadable(Exception):
@@ -89,12 +90,11 @@ def _name(value) -> str | None:
     return str(value) if isinstance(value, NameObject) else None
 
 
-def _is_local_uri(value) -> bool:
+def _uri_starts_with(value, prefixes: tuple[str, ...]) -> bool:
     value = _resolve(value)
     if value is None or isinstance(value, (DictionaryObject, ArrayObject)):
         return False
-    text = str(value).strip().lower()
-    return text.startswith(LOCAL_URI_PREFIXES)
+    return "".join(str(value).split()).lower().startswith(prefixes)
 
 
 def dictionary_kinds(obj: DictionaryObject) -> set[str]:
@@ -103,8 +103,10 @@ def dictionary_kinds(obj: DictionaryObject) -> set[str]:
     action = _name(obj.get("/S"))
     if action in ACTION_KINDS:
         found.add(ACTION_KINDS[action])
-    if action == "/URI" and _is_local_uri(obj.get("/URI")):
+    if action == "/URI" and _uri_starts_with(obj.get("/URI"), LOCAL_URI_PREFIXES):
         found.add(REMOTE_ACTION)
+    if action == "/URI" and _uri_starts_with(obj.get("/URI"), SCRIPT_URI_PREFIXES):
+        found.add(JAVASCRIPT)
     kind = TYPE_KINDS.get(_name(obj.get("/Type")) or "")
     if kind:
         found.add(kind)
@@ -169,6 +171,10 @@ def inspect_bytes(data: bytes, reader: PdfReader) -> set[str]:
 
 
 # --- stripping -----------------------------------------------------------------------------------
+
+
+def _is_active_annotation(annotation) -> bool:
+    return isinstance(annotation, DictionaryObject) and _name(annotation.get("/Subtype")) in ANNOTATION_KINDS
 
 
 def _neutralise(obj: DictionaryObject) -> int:

@@ -93,6 +93,11 @@ def link_to_local_file() -> bytes:
     return _writer_pdf(lambda w: _annotate(w, DictionaryObject({_n("/Subtype"): _n("/Link"), _n("/A"): uri})))
 
 
+def javascript_uri() -> bytes:
+    uri = _action("/URI", URI=TextStringObject(" JavaScript:app.alert(1)"))
+    return _writer_pdf(lambda w: _annotate(w, DictionaryObject({_n("/Subtype"): _n("/Link"), _n("/A"): uri})))
+
+
 def remote_goto() -> bytes:
     goto = _action("/GoToR", F=TextStringObject("\\\\server\\share\\x.pdf"), D=ArrayObject([NumberObject(0)]))
     return _writer_pdf(lambda w: _annotate(w, DictionaryObject({_n("/Subtype"): _n("/Link"), _n("/A"): goto})))
@@ -215,6 +220,7 @@ HOSTILE = {
     "annotation /AA JavaScript": (annotation_aa_javascript, "javascript"),
     "link to a local file": (link_to_local_file, "remote_action"),
     "GoToR to a network share": (remote_goto, "remote_action"),
+    "link to a javascript: address": (javascript_uri, "javascript"),
     "/EmbeddedFiles attachment": (embedded_file, "embedded_file"),
     "file attachment annotation": (file_attachment_annotation, "embedded_file"),
     "form /SubmitForm": (submit_form, "form_action"),
