@@ -70,6 +70,14 @@ RAW_NAME_KINDS = {
     "XFA": XFA,
     "RichMedia": RICH_MEDIA,
 }
+# Names without which no active content can exist in a file: when none of them appears anywhere in
+# the bytes (streams included, #xx decoded) and no object stream hides objects from the bytes, the
+# file needs no parsing. "ObjStm" marks compressed object streams.
+PARSE_TRIGGERS = frozenset(
+    {*RAW_NAME_KINDS, *(k.lstrip("/") for k in (*ACTION_KINDS, *KEY_KINDS, *ANNOTATION_KINDS)), "URI", "ObjStm"}
+)
+# Parsing costs ~0.5 ms per object; beyond this many a file is refused rather than inspected for minutes.
+MAX_OBJECTS = 20_000
 _RAW_NAME = re.compile(rb"/((?:[A-Za-z0-9_.+\-]|#[0-9A-Fa-f]{2})+)")
 _RAW_STREAM = re.compile(rb"stream\r?\n.*?endstream", re.DOTALL)
 _HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
@@ -79,6 +87,10 @@ SCRIPT_URI_PREFIXES = ("javascript:", "vbscript:")
 
 class PdfUnreadable(Exception):
     """pypdf could not parse the file (or its cross-reference table)."""
+
+
+class PdfTooComplex(Exception):
+    """More objects than ``MAX_OBJECTS``: too many to inspect in a request."""
 
 
 def _resolve(value):
@@ -128,13 +140,17 @@ def _directs(obj: PdfObject) -> Iterator[DictionaryObject]:
             stack.extend(v for v in current if not isinstance(v, IndirectObject))
 
 
-def _reader_objects(reader: PdfReader) -> Iterator[PdfObject]:
-    """Every indirect object the file's cross-reference data lists (object streams included), then the trailer."""
+def _object_ids(reader: PdfReader) -> set[tuple[int, int]]:
     ids: set[tuple[int, int]] = set()
     for generation, table in reader.xref.items():
         ids.update((number, generation) for number in table)
     ids.update((number, 0) for number in reader.xref_objStm)
-    for number, generation in sorted(ids):
+    return ids
+
+
+def _reader_objects(reader: PdfReader) -> Iterator[PdfObject]:
+    """Every indirect object the file's cross-reference data lists (object streams included), then the trailer."""
+    for number, generation in sorted(_object_ids(reader)):
         obj = reader.get_object(IndirectObject(number, generation, reader))
         if obj is not None:
             yield obj
@@ -150,22 +166,36 @@ def find_active_content(reader: PdfReader) -> set[str]:
     return found
 
 
-def scan_raw(data: bytes) -> set[str]:
-    """Kinds of active content named in the bytes outside streams (names #xx-decoded)."""
-    outside = _RAW_STREAM.sub(b" ", data)
+def _names(data: bytes) -> set[str]:
+    """Every PDF name in ``data``, #xx escapes decoded."""
     found = set()
-    for match in _RAW_NAME.finditer(outside):
-        name = _HEX_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), match.group(1))
-        kind = RAW_NAME_KINDS.get(name.decode("latin-1"))
-        if kind:
-            found.add(kind)
+    for match in _RAW_NAME.finditer(data):
+        raw = match.group(1)
+        if b"#" in raw:
+            raw = _HEX_ESCAPE.sub(lambda m: bytes([int(m.group(1), 16)]), raw)
+        found.add(raw.decode("latin-1"))
     return found
 
 
+def scan_raw(data: bytes) -> set[str]:
+    """Kinds of active content named in the bytes outside streams (names #xx-decoded)."""
+    return {RAW_NAME_KINDS[name] for name in _names(_RAW_STREAM.sub(b" ", data)) if name in RAW_NAME_KINDS}
+
+
 def inspect_bytes(data: bytes, reader: PdfReader) -> set[str]:
-    """What ``find_active_content`` and ``scan_raw`` find together."""
+    """What ``find_active_content`` and ``scan_raw`` find together.
+
+    Parsing every object is skipped only when no name that active content needs appears anywhere
+    in the file and no compressed object stream could hide one. Raises ``PdfTooComplex`` beyond
+    ``MAX_OBJECTS`` objects and ``PdfUnreadable`` when pypdf's parser recurses too deep.
+    """
+    found = scan_raw(data)
+    if not (_names(data) & PARSE_TRIGGERS):
+        return found
+    if len(_object_ids(reader)) > MAX_OBJECTS:
+        raise PdfTooComplex
     try:
-        return find_active_content(reader) | scan_raw(data)
+        return found | find_active_content(reader)
     except RecursionError as error:  # a hostile nesting inside pypdf's own parser
         raise PdfUnreadable from error
 

@@ -238,6 +238,8 @@ def _pdf_findings(uploaded) -> set[str] | None:
         if reader.is_encrypted and not reader.decrypt(""):
             return None
         return pdf_active.inspect_bytes(data, reader)
+    except pdf_active.PdfTooComplex:
+        raise
     except Exception as error:  # pypdf on hostile input raises many kinds; none may pass as safe
         raise _Damaged from error
 
@@ -262,6 +264,15 @@ def _refuse_active_content(uploaded, detected: str, name: str) -> None:
             kinds = _pdf_findings(uploaded)
         except _Damaged:
             raise _damaged(name) from None
+        except pdf_active.PdfTooComplex:
+            raise ValidationError(
+                _(
+                    "Berkas PDF %(name)s terlalu rumit untuk diperiksa (lebih dari %(limit)s objek). "
+                    "Perkecil atau pisahkan berkasnya lalu unggah lagi."
+                )
+                % {"name": name, "limit": f"{pdf_active.MAX_OBJECTS:,}".replace(",", ".")},
+                code="too_complex",
+            ) from None
         if kinds is None:
             raise ValidationError(
                 _(

@@ -309,3 +309,23 @@ def test_ooxml_with_ordinary_web_links_is_accepted():
         parts=[("word/_rels/document.xml.rels", _rels(("hyperlink", "https://kks.example.go.id", "External")))]
     )
     assert check_upload(SimpleUploadedFile("notulen.docx", data)).label == "DOCX"
+
+
+def test_a_pdf_with_more_objects_than_can_be_inspected_is_refused(monkeypatch):
+    monkeypatch.setattr(pdf_active, "MAX_OBJECTS", 3)
+    code, message = refusal("bukti.pdf", pdf_hostile.harmless_links())
+    assert code == "too_complex"
+    assert "terlalu rumit" in message
+
+
+def test_a_pdf_without_any_name_active_content_needs_is_not_parsed_object_by_object(monkeypatch):
+    parsed = []
+    real = pdf_active.find_active_content
+    monkeypatch.setattr(pdf_active, "find_active_content", lambda reader: parsed.append(1) or real(reader))
+    check_upload(SimpleUploadedFile("sk.pdf", samples.pdf_bytes()))
+    assert parsed == []
+    # A name that active content needs, even #-escaped, or an object stream sends the file through the full parse.
+    check_upload(SimpleUploadedFile("bukti.pdf", pdf_hostile.raw_pdf(b"/Foo /#55RI")))
+    assert parsed == [1]
+    refusal("bukti.pdf", pdf_hostile.object_stream_javascript())
+    assert parsed == [1, 1]
