@@ -94,7 +94,13 @@ class PdfTooComplex(Exception):
 
 
 def _resolve(value):
-    return value.get_object() if isinstance(value, IndirectObject) else value
+    """The object a reference points to; None for a reference that cannot be followed (broken or hostile)."""
+    if not isinstance(value, IndirectObject):
+        return value
+    try:
+        return value.get_object()
+    except Exception:  # pypdf raises many kinds on broken references; a dangling one carries nothing
+        return None
 
 
 def _name(value) -> str | None:
@@ -246,5 +252,9 @@ def strip_active_content(writer: PdfWriter) -> int:
     removed = 0
     for obj in list(_writer_objects(writer)):
         for dictionary in list(_directs(obj)):
-            removed += _neutralise(dictionary)
+            try:
+                removed += _neutralise(dictionary)
+            except Exception:  # a malformed dictionary that cannot be inspected is not kept either
+                dictionary.clear()
+                removed += 1
     return removed
