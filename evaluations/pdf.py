@@ -4,7 +4,7 @@
 the network and reads files only from the static folders and from a
 per-render whitelist of storage files. ``image_data_uri`` makes thumbnails
 that are embedded as ``data:`` URIs, and ``append_pdfs`` merges evidence PDFs
-after a rendered document with pypdf.
+after a rendered document with pypdf, stripping their active content.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from kks.pdf_active import strip_active_content
 
 logger = logging.getLogger(__name__)
 # WeasyPrint logs every rendering step at INFO; keep worker logs readable.
@@ -147,7 +149,12 @@ def inspect_pdf(fileobj) -> PdfInfo:
 
 
 def append_pdfs(document: bytes, parts: Iterable[tuple[str, object]], *, outline_title: str) -> bytes:
-    """``document`` followed by every readable PDF in ``parts`` ((label, file object) pairs), with bookmarks."""
+    """``document`` followed by every readable PDF in ``parts`` ((label, file object) pairs), with bookmarks.
+
+    Active content (JavaScript, launch/form/remote actions, attachments, XFA, ``/AA``, ``/OpenAction``)
+    is stripped from the whole result: evidence stored before uploads were checked for it may carry
+    some, and the official dossier must never run anything when opened.
+    """
     writer = PdfWriter(clone_from=io.BytesIO(document))
     parent = None
     for label, fileobj in parts:
@@ -163,6 +170,9 @@ def append_pdfs(document: bytes, parts: Iterable[tuple[str, object]], *, outline
         if parent is None:
             parent = writer.add_outline_item(title=outline_title, page_number=first_page)
         writer.add_outline_item(title=label, page_number=first_page, parent=parent)
+    removed = strip_active_content(writer)
+    if removed:
+        logger.warning("removed %d pieces of active content from appended evidence PDFs", removed)
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

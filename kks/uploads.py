@@ -7,11 +7,15 @@ the detected type, the size and the SHA-256 alongside the file.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
+import posixpath
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass
+from xml.etree import ElementTree
 
 import magic
 from django.conf import settings
@@ -19,6 +23,9 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, UnidentifiedImageError
+from pypdf import PdfReader
+
+from kks import pdf_active
 
 # Detected MIME type -> (label, extensions a user would expect)
 ALLOWED_TYPES = {
@@ -41,6 +48,35 @@ PDF_TAIL_BYTES = 1024
 ZIP_MAX_ENTRIES = 5000
 ZIP_MAX_UNCOMPRESSED = 512 * 1024 * 1024
 MACRO_PARTS = ("vbaproject.bin", "vbadata.xml")
+# OOXML active content is found by what the package declares and holds, not by part names:
+# fragments of a declared content type (lower case) -> the refusal code.
+ACTIVE_CONTENT_TYPES = {
+    "vbaproject": "macro",  # VBA project and its signature
+    "vbadata": "macro",
+    "macroenabled": "macro",  # .docm/.xlsm/.pptm main parts saved under another name
+    "macrosheet": "macro",  # Excel 4.0 (XLM) macro sheets, intlMacrosheet included
+    "dialogsheet": "macro",  # Excel 5 dialog sheets, driven by XLM macros
+    "activex": "embedded_object",
+    "oleobject": "embedded_object",
+}
+# Relationship types (last path segment) that bring code or objects in even from inside the package.
+ACTIVE_RELATIONSHIPS = {
+    "vbaproject": "macro",
+    "wordvbadata": "macro",
+    "xlmacrosheet": "macro",
+    "xlintlmacrosheet": "macro",
+    "dialogsheet": "macro",
+    "oleobject": "embedded_object",
+    "activexcontrol": "embedded_object",
+    "activexcontrolbinary": "embedded_object",
+}
+# External targets allowed: ordinary hyperlinks. Anything else (attachedTemplate, oleObject,
+# subDocument, frame, images...) makes Office fetch from an address when the file is opened.
+EXTERNAL_ALLOWED_RELATIONSHIPS = {"hyperlink"}
+OLE_SIGNATURE = bytes.fromhex("D0CF11E0A1B11AE1")
+OOXML_XML_MAX_BYTES = 4 * 1024 * 1024  # [Content_Types].xml and each .rels part
+PACKAGE_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+RELATIONSHIPS_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 # Phone cameras reach ~200 megapixels; a larger canvas is a decompression bomb.
 IMAGE_MAX_PIXELS = 200_000_000
 PIL_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG"}
@@ -64,6 +100,10 @@ def clean_filename(name: str) -> str:
 
 
 class _ArchiveTooLarge(Exception):
+    pass
+
+
+class _Damaged(Exception):
     pass
 
 
@@ -114,9 +154,171 @@ def _detect_ooxml(uploaded) -> str | None:
     return None
 
 
-def _has_macros(uploaded) -> bool:
-    names = _zip_names(uploaded) or []
-    return any(n.lower().rsplit("/", 1)[-1] in MACRO_PARTS for n in names)
+def _package_xml(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> ElementTree.Element:
+    """One small XML part of the package, parsed; no DTDs (so no entity expansion)."""
+    if info.file_size > OOXML_XML_MAX_BYTES:
+        raise _Damaged
+    data = archive.read(info)
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+        raise _Damaged
+    try:
+        return ElementTree.fromstring(data)  # noqa: S314 - no DTD (checked above), small, expat 2.4+
+    except ElementTree.ParseError:
+        raise _Damaged from None
+
+
+def _ooxml_findings(uploaded) -> tuple[str, str] | None:
+    """(refusal code, what was found) for the first active content of an OOXML package, or None.
+
+    Looks at the declared content types, every relationship part and the first bytes of
+    every part (an OLE compound file, such as a VBA project or an embedded object, is
+    refused whatever its name).
+    """
+    uploaded.seek(0)
+    try:
+        with zipfile.ZipFile(uploaded) as archive:
+            infos = [i for i in archive.infolist() if not i.is_dir()]
+            for info in infos:
+                if info.filename.lower().rsplit("/", 1)[-1] in MACRO_PARTS:
+                    return "macro", info.filename
+            by_name = {i.filename: i for i in infos}
+            types = _package_xml(archive, by_name["[Content_Types].xml"])
+            for element in types:
+                declared = (element.get("ContentType") or "").lower()
+                for fragment, code in ACTIVE_CONTENT_TYPES.items():
+                    if fragment in declared:
+                        return code, element.get("PartName") or element.get("Extension") or declared
+            for info in infos:
+                parts = info.filename.lower().split("/")
+                if "embeddings" in parts[:-1] or "activex" in parts[:-1]:
+                    return "embedded_object", info.filename
+                if info.filename.lower().endswith(".rels"):
+                    found = _relationship_findings(_package_xml(archive, info), info.filename)
+                    if found:
+                        return found
+            for info in infos:
+                with archive.open(info) as part:
+                    if part.read(len(OLE_SIGNATURE)) == OLE_SIGNATURE:
+                        return "embedded_object", info.filename
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        KeyError,
+        OSError,
+        ValueError,
+        EOFError,
+        RuntimeError,
+        zlib.error,
+    ):
+        raise _Damaged from None
+    finally:
+        uploaded.seek(0)
+    return None
+
+
+def _relationship_findings(relationships: ElementTree.Element, part: str) -> tuple[str, str] | None:
+    for relationship in relationships.iter(f"{RELATIONSHIPS_NS}Relationship"):
+        kind = posixpath.basename(relationship.get("Type") or "").lower()
+        target = (relationship.get("Target") or "")[:120]
+        if (relationship.get("TargetMode") or "").lower() == "external":
+            if kind not in EXTERNAL_ALLOWED_RELATIONSHIPS:
+                return "external_reference", f"{kind}: {target}"
+        elif kind in ACTIVE_RELATIONSHIPS:
+            return ACTIVE_RELATIONSHIPS[kind], f"{part} -> {target}"
+    return None
+
+
+def _pdf_findings(uploaded) -> set[str] | None:
+    """Kinds of active content in a PDF; None when it is encrypted with a password. Raises _Damaged."""
+    uploaded.seek(0)
+    data = uploaded.read()
+    uploaded.seek(0)
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            return None
+        return pdf_active.inspect_bytes(data, reader)
+    except pdf_active.PdfTooComplex:
+        raise
+    except Exception as error:  # pypdf on hostile input raises many kinds; none may pass as safe
+        raise _Damaged from error
+
+
+def _pdf_kind_labels(kinds: set[str]) -> str:
+    labels = {
+        pdf_active.JAVASCRIPT: _("JavaScript"),
+        pdf_active.LAUNCH: _("perintah menjalankan program (Launch)"),
+        pdf_active.FORM_ACTION: _("pengiriman atau impor data formulir"),
+        pdf_active.REMOTE_ACTION: _("tautan yang membuka berkas lain"),
+        pdf_active.EMBEDDED_FILE: _("berkas tersemat"),
+        pdf_active.XFA: _("formulir XFA"),
+        pdf_active.RICH_MEDIA: _("media interaktif"),
+    }
+    return ", ".join(str(labels[kind]) for kind in sorted(kinds))
+
+
+def _refuse_active_content(uploaded, detected: str, name: str) -> None:
+    """Raise ValidationError when a PDF or an OOXML package carries active content."""
+    if detected == "application/pdf":
+        try:
+            kinds = _pdf_findings(uploaded)
+        except _Damaged:
+            raise _damaged(name) from None
+        except pdf_active.PdfTooComplex:
+            raise ValidationError(
+                _(
+                    "Berkas PDF %(name)s terlalu rumit untuk diperiksa (lebih dari %(limit)s objek). "
+                    "Perkecil atau pisahkan berkasnya lalu unggah lagi."
+                )
+                % {"name": name, "limit": f"{pdf_active.MAX_OBJECTS:,}".replace(",", ".")},
+                code="too_complex",
+            ) from None
+        if kinds is None:
+            raise ValidationError(
+                _(
+                    "Berkas PDF %(name)s dikunci dengan kata sandi sehingga isinya tidak bisa diperiksa. "
+                    "Buka kuncinya lalu unggah lagi."
+                )
+                % {"name": name},
+                code="encrypted",
+            )
+        if kinds:
+            raise ValidationError(
+                _(
+                    "Berkas PDF %(name)s berisi konten aktif yang bisa berjalan saat dibuka: %(found)s. "
+                    "Cetak ulang berkasnya ke PDF (Print to PDF) tanpa konten aktif lalu unggah lagi."
+                )
+                % {"name": name, "found": _pdf_kind_labels(kinds)},
+                code="active_content",
+            )
+        return
+    if detected not in OOXML_MARKERS:
+        return
+    try:
+        finding = _ooxml_findings(uploaded)
+    except _Damaged:
+        raise _damaged(name) from None
+    if finding is None:
+        return
+    code, found = finding
+    messages = {
+        "macro": _("Berkas %(name)s berisi makro (%(found)s). Simpan ulang tanpa makro lalu unggah lagi."),
+        "embedded_object": _(
+            "Berkas %(name)s berisi objek tersemat (%(found)s). Simpan ulang tanpa objek tersemat lalu unggah lagi."
+        ),
+        "external_reference": _(
+            "Berkas %(name)s memuat templat atau isi dari alamat luar (%(found)s). "
+            "Simpan ulang tanpa tautan templat atau objek luar lalu unggah lagi."
+        ),
+    }
+    raise ValidationError(messages[code] % {"name": name, "found": found}, code=code)
+
+
+def _damaged(name: str) -> ValidationError:
+    return ValidationError(
+        _("Berkas %(name)s rusak atau tidak lengkap. Periksa berkasnya lalu unggah ulang.") % {"name": name},
+        code="damaged",
+    )
 
 
 def _is_complete(uploaded, detected: str) -> bool:
@@ -182,16 +384,9 @@ def check_upload(uploaded, *, max_bytes: int | None = None, allowed: dict | None
             _("Isi berkas %(name)s bukan jenis yang diizinkan (%(kinds)s).") % {"name": name, "kinds": kinds},
             code="bad_type",
         )
-    if detected in OOXML_MARKERS and _has_macros(uploaded):
-        raise ValidationError(
-            _("Berkas %(name)s berisi makro. Simpan ulang tanpa makro lalu unggah lagi.") % {"name": name},
-            code="macro",
-        )
     if not _is_complete(uploaded, detected):
-        raise ValidationError(
-            _("Berkas %(name)s rusak atau tidak lengkap. Periksa berkasnya lalu unggah ulang.") % {"name": name},
-            code="damaged",
-        )
+        raise _damaged(name)
+    _refuse_active_content(uploaded, detected, name)
     label, extensions = allowed[detected]
     stem, ext = os.path.splitext(name)
     if ext.lower() not in extensions:

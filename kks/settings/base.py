@@ -126,6 +126,11 @@ MEDIA_URL = None
 
 # Uploads
 KKS_UPLOAD_MAX_BYTES = env.int("KKS_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# Largest framework file (YAML/JSON) that load_framework or an import reads; the 2025 one is ~220 kB.
+# Signs backups (HMAC-SHA256 of the manifest) and is checked on restore; `backup` refuses to run
+# without one (32+ characters). Keep a copy apart from the backups: without it they cannot be restored.
+KKS_BACKUP_KEY = env.str("KKS_BACKUP_KEY", default="")
+KKS_FRAMEWORK_MAX_BYTES = env.int("KKS_FRAMEWORK_MAX_BYTES", default=2 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640

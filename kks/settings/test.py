@@ -7,6 +7,7 @@ from .base import env
 
 DEBUG = False
 SECRET_KEY = "test-only-key"  # noqa: S105
+KKS_BACKUP_KEY = env.str("KKS_BACKUP_KEY", default="test-only-backup-signing-key-0123456789")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # KKS_PRIVATE_ROOT lets a test share the storage folder with a worker subprocess.

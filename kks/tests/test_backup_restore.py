@@ -11,6 +11,7 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
@@ -20,7 +21,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from evaluations.management.commands.backup import included_models, storage_files
+from evaluations.management.commands.backup import included_models, manifest_signature, storage_files
 from evaluations.models import Evidence, EvidenceVersion, Response
 from forums.models import Region, User
 from kks.tests import samples
@@ -139,16 +140,22 @@ def test_restore_refuses_a_database_that_holds_data_unless_forced(data, tmp_path
     assert Response.objects.get(pk=data.pk).value == 75
 
 
-def rebuild(archive, target, *, replace=None, add=None, manifest_change=None):
-    """Copy ``archive`` to ``target``, replacing member contents, adding members, or editing the manifest."""
+def rebuild(archive, target, *, replace=None, add=None, manifest_change=None, drop=(), resign=True):
+    """Copy ``archive`` to ``target``, replacing member contents, adding or dropping members, or editing the
+    manifest (then signed again with this run's key unless ``resign`` is False, as an attacker without it)."""
     replace, add = replace or {}, add or {}
+    manifest_bytes = None
     with tarfile.open(archive, "r:gz") as source, tarfile.open(target, "w:gz") as out:
         for member in source.getmembers():
+            if member.name in drop:
+                continue
             data = source.extractfile(member).read()
             if member.name == "manifest.json" and manifest_change:
                 manifest = json.loads(data)
                 manifest_change(manifest)
-                data = json.dumps(manifest).encode()
+                data = manifest_bytes = json.dumps(manifest).encode()
+            if member.name == "manifest.sig" and manifest_bytes is not None and resign:
+                data = manifest_signature(manifest_bytes, settings.KKS_BACKUP_KEY.encode())
             data = replace.get(member.name, data)
             info = tarfile.TarInfo(member.name)
             info.size = len(data)
@@ -220,6 +227,7 @@ def test_a_postgresql_backup_restores_into_sqlite(data, tmp_path):
         DJANGO_SETTINGS_MODULE="kks.settings.dev",  # honours KKS_PRIVATE_ROOT across the three processes
         DATABASE_URL=f"sqlite:///{tmp_path / 'pulih.sqlite3'}",
         KKS_PRIVATE_ROOT=str(tmp_path / "pulih-private"),
+        KKS_BACKUP_KEY=settings.KKS_BACKUP_KEY,
     )
     base = Path(__file__).resolve().parent.parent.parent
     check = (
@@ -235,3 +243,140 @@ def test_a_postgresql_backup_restores_into_sqlite(data, tmp_path):
     restored_counts, restored_files = json.loads(result.stdout.strip().splitlines()[-1])
     assert restored_counts == counts
     assert restored_files == len(files)
+
+
+# --- signatures ------------------------------------------------------------------------------------
+
+
+def _tamper_with_recomputed_hashes(archive, target, name):
+    """Replace a stored file and fix its SHA-256 and size in the manifest, as an attacker would; the
+    signature stays the old one (no key). The sidecar hash is recomputed too."""
+    forged = b"%PDF-1.4 bukti palsu\n%%EOF\n"
+
+    def fix_hashes(manifest):
+        for entry in manifest["files"]:
+            if entry["path"] == name:
+                entry["sha256"], entry["size"] = hashlib.sha256(forged).hexdigest(), len(forged)
+
+    rebuild(archive, target, replace={f"files/{name}": forged}, manifest_change=fix_hashes, resign=False)
+    digest = hashlib.sha256(target.read_bytes()).hexdigest()
+    Path(f"{target}.sha256").write_text(f"{digest}  {target.name}\n")
+
+
+def test_a_tampered_backup_with_recomputed_hashes_is_refused(data, storage_dir, tmp_path):
+    archive = tmp_path / "kks.tar.gz"
+    call_command("backup", str(archive), verbosity=0)
+    name = next(n for n in snapshot()[1] if n.startswith("evidence/"))
+    tampered = tmp_path / "palsu.tar.gz"
+    _tamper_with_recomputed_hashes(archive, tampered, name)
+    before = snapshot()
+    with pytest.raises(CommandError, match="signature does not match: the archive was altered"):
+        call_command("restore", str(tampered), "--force", verbosity=0)
+    with pytest.raises(CommandError, match="signature does not match"):  # no way around it
+        call_command("restore", str(tampered), "--force", "--allow-unsigned", verbosity=0)
+    assert snapshot() == before
+
+
+def test_an_unsigned_archive_is_refused_unless_explicitly_allowed(data, storage_dir, tmp_path, capsys):
+    archive = tmp_path / "kks.tar.gz"
+    call_command("backup", str(archive), verbosity=0)
+    with tarfile.open(archive, "r:gz") as opened:
+        assert "manifest.sig" in opened.getnames()
+    unsigned = tmp_path / "tanpa-tanda.tar.gz"
+    rebuild(archive, unsigned, drop={"manifest.sig"})
+    with pytest.raises(CommandError, match=r"has no manifest\.sig: it is not signed"):
+        call_command("restore", str(unsigned), "--force", verbosity=0)
+    call_command("restore", str(unsigned), "--force", "--allow-unsigned", verbosity=0)
+    assert "not signed" in capsys.readouterr().err
+    assert Response.objects.get(pk=data.pk).value == 75
+
+
+def test_an_archive_signed_with_another_key_is_refused(data, tmp_path, settings):
+    archive = tmp_path / "kks.tar.gz"
+    call_command("backup", str(archive), verbosity=0)
+    settings.KKS_BACKUP_KEY = "another-installation-key-abcdefghijklmnop"
+    with pytest.raises(CommandError, match="signed with another key"):
+        call_command("restore", str(archive), "--force", verbosity=0)
+
+
+def test_a_forged_signature_with_the_right_key_id_is_refused(data, tmp_path):
+    archive = tmp_path / "kks.tar.gz"
+    call_command("backup", str(archive), verbosity=0)
+    with tarfile.open(archive, "r:gz") as opened:
+        signature = json.loads(opened.extractfile("manifest.sig").read())
+    signature["hmac"] = "0" * 64
+    forged = tmp_path / "tanda-palsu.tar.gz"
+    rebuild(archive, forged, replace={"manifest.sig": json.dumps(signature).encode()})
+    with pytest.raises(CommandError, match="signature does not match"):
+        call_command("restore", str(forged), "--force", verbosity=0)
+
+
+def test_a_signed_but_malformed_manifest_is_a_message_not_a_traceback(data, tmp_path):
+    archive = tmp_path / "kks.tar.gz"
+    call_command("backup", str(archive), verbosity=0)
+    broken = tmp_path / "rusak.tar.gz"
+    rebuild(archive, broken, manifest_change=lambda m: m["files"].append({"sha256": "x"}))
+    with pytest.raises(CommandError, match=r"manifest\.json is malformed"):
+        call_command("restore", str(broken), "--force", verbosity=0)
+
+
+@pytest.mark.parametrize(("key", "expected"), [("", "KKS_BACKUP_KEY is not set"), ("pendek", "too short")])
+def test_backup_refuses_to_run_without_a_signing_key(db, tmp_path, settings, key, expected):
+    settings.KKS_BACKUP_KEY = key
+    with pytest.raises(CommandError, match=expected):
+        call_command("backup", str(tmp_path / "kks.tar.gz"), verbosity=0)
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- paths -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("label", "output", "expected"),
+    [
+        ("missing folder", "nowhere/kks.tar.gz", "does not exist"),
+        ("a file where the folder should be", "a-file/kks.tar.gz", "does not exist"),
+        ("an existing folder", ".", "is a folder"),
+        ("a trailing slash", "new-folder/", "is a folder"),
+        ("a folder no one can write", "/proc/kks.tar.gz", "Cannot write /proc/kks.tar.gz"),
+    ],
+)
+def test_backup_to_a_bad_path_is_a_message(db, tmp_path, label, output, expected):
+    (tmp_path / "a-file").write_text("x")
+    target = output if output.startswith("/") else str(tmp_path / output) + ("/" if output.endswith("/") else "")
+    with pytest.raises(CommandError, match=expected):
+        call_command("backup", target, verbosity=0)
+
+
+def test_backup_to_an_unwritable_path_exits_with_a_message_not_a_traceback(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "kks.settings.test",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    base = Path(__file__).resolve().parent.parent.parent
+    result = subprocess.run(
+        [sys.executable, "manage.py", "backup", "/proc/kks.tar.gz"],
+        cwd=base,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("CommandError: Cannot write /proc/kks.tar.gz: ")
+
+
+def test_restore_from_bad_paths_is_a_message(db, tmp_path):
+    with pytest.raises(CommandError, match="is a folder"):
+        call_command("restore", str(tmp_path), verbosity=0)
+    with pytest.raises(CommandError, match="does not exist"):
+        call_command("restore", str(tmp_path / "nowhere.tar.gz"), verbosity=0)
+    archive = tmp_path / "kks.tar.gz"
+    archive.write_bytes(b"\x1f\x8b not really")
+    (tmp_path / "kks.tar.gz.sha256").write_bytes(b"\xff\xfe\x00 binary")
+    with pytest.raises(CommandError, match="Cannot read"):
+        call_command("restore", str(archive), verbosity=0)

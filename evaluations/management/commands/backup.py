@@ -8,11 +8,16 @@ Layout of the archive:
   natural key, so the dump loads into SQLite or PostgreSQL alike;
 - ``files/<name>``: every file of the default storage (evidence, SK decrees,
   generated PDFs), whatever the backend (local folder or S3);
-- ``manifest.json`` (last): format, time, row counts per model, the applied
-  migrations, and the SHA-256 and size of the dump and of every file.
+- ``manifest.json``: format, time, row counts per model, the applied
+  migrations, and the SHA-256 and size of the dump and of every file;
+- ``manifest.sig`` (last): HMAC-SHA256 of the exact bytes of ``manifest.json``
+  with the key in ``KKS_BACKUP_KEY``. The manifest pins every other entry by
+  its hash, so the signature covers the whole archive: restore refuses an
+  archive whose signature is missing or wrong, even if every hash in the
+  manifest was recomputed. Without a key (32+ characters) no backup is written.
 
 Beside the archive, ``OUTPUT.sha256`` (``sha256sum`` format) holds the hash
-of the whole archive; keep a copy apart from it to detect tampering.
+of the whole archive; keep a copy apart from it to detect damage.
 
 On PostgreSQL the dump and the counts are read in one REPEATABLE READ,
 read-only transaction, so they describe one moment even while users work.
@@ -22,6 +27,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import hmac
 import io
 import json
 import os
@@ -30,6 +36,7 @@ import tempfile
 import time
 
 from django.apps import apps
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -40,9 +47,12 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 FORMAT = "kks-backup"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: manifest.sig
 DATABASE_MEMBER = "database.jsonl"
 MANIFEST_MEMBER = "manifest.json"
+SIGNATURE_MEMBER = "manifest.sig"
+SIGNATURE_ALGORITHM = "hmac-sha256"
+MIN_KEY_LENGTH = 32
 FILES_PREFIX = "files/"
 # Recreated by migrate/flush, or logs not worth restoring (sessions, login attempts).
 EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes"]
@@ -167,6 +177,35 @@ class HashingReader(io.RawIOBase):
         return data
 
 
+def backup_key() -> bytes:
+    """The signing key from ``KKS_BACKUP_KEY``; CommandError when it is unset or too short."""
+    key = getattr(settings, "KKS_BACKUP_KEY", "") or ""
+    if len(key) < MIN_KEY_LENGTH:
+        raise CommandError(
+            f"KKS_BACKUP_KEY is {'too short' if key else 'not set'}: backups are signed with it and restore checks "
+            f"the signature. Set it to a random string of {MIN_KEY_LENGTH}+ characters "
+            "(python -c 'import secrets; print(secrets.token_hex(32))') and keep a copy apart from the backups."
+        )
+    return key.encode()
+
+
+def key_id(key: bytes) -> str:
+    """A short public name of the key, so a restore can say 'signed with another key'."""
+    return hashlib.sha256(b"kks-backup-key-id:" + key).hexdigest()[:12]
+
+
+def manifest_signature(manifest_bytes: bytes, key: bytes) -> bytes:
+    """The content of ``manifest.sig``: algorithm, key id and HMAC of the manifest's exact bytes."""
+    mac = hmac.new(key, manifest_bytes, hashlib.sha256).hexdigest()
+    return json.dumps({"algorithm": SIGNATURE_ALGORITHM, "key_id": key_id(key), "hmac": mac}, sort_keys=True).encode()
+
+
+def _add_bytes(archive, name: str, data: bytes) -> None:
+    info = tarfile.TarInfo(name)
+    info.size, info.mtime, info.mode = len(data), int(time.time()), 0o600
+    archive.addfile(info, io.BytesIO(data))
+
+
 def sha256_file(path) -> tuple[str, int]:
     digest, size = hashlib.sha256(), 0
     with open(path, "rb") as handle:
@@ -186,11 +225,34 @@ class Command(BaseCommand):
 
     def handle(self, *args, output, database, no_files, **options):
         started = time.monotonic()
-        if os.path.isdir(output):
+        key = backup_key()
+        if os.path.isdir(output) or output.endswith(("/", os.sep)):
             raise CommandError(f"{output} is a folder; give the path of the archive to write.")
         target_dir = os.path.dirname(os.path.abspath(output))
-        handle, partial = tempfile.mkstemp(dir=target_dir, prefix=".kks-backup-", suffix=".part")
+        if not os.path.isdir(target_dir):
+            raise CommandError(f"Cannot write {output}: the folder {target_dir} does not exist.")
+        try:
+            handle, partial = tempfile.mkstemp(dir=target_dir, prefix=".kks-backup-", suffix=".part")
+        except OSError as error:
+            raise CommandError(f"Cannot write {output}: {error.strerror or error}.") from None
         os.close(handle)
+        try:
+            manifest, counts = self._write(partial, output, database, no_files, key)
+        except OSError as error:
+            where = f" ({error.filename})" if error.filename else ""
+            raise CommandError(f"Writing the backup {output} failed: {error.strerror or error}{where}.") from None
+        rows = sum(counts.values())
+        files = len(manifest["files"])
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Backup written to {output}: {rows} rows in {len(counts)} tables, {files} files, "
+                f"{os.path.getsize(output) / 1e6:.1f} MB in {time.monotonic() - started:.1f} s, signed with key "
+                f"{key_id(key)}."
+            )
+        )
+
+    def _write(self, partial, output, database, no_files, key) -> tuple[dict, dict[str, int]]:
+        """Write the archive to ``partial``, then move it to ``output`` and write the sidecar hash."""
         try:
             with tempfile.TemporaryDirectory(prefix="kks-backup-") as scratch:
                 dump_path = os.path.join(scratch, DATABASE_MEMBER)
@@ -212,9 +274,8 @@ class Command(BaseCommand):
                     if not no_files:
                         manifest["files"] = self._add_files(archive)
                     data = json.dumps(manifest, indent=2, sort_keys=True).encode()
-                    info = tarfile.TarInfo(MANIFEST_MEMBER)
-                    info.size, info.mtime, info.mode = len(data), int(time.time()), 0o600
-                    archive.addfile(info, io.BytesIO(data))
+                    _add_bytes(archive, MANIFEST_MEMBER, data)
+                    _add_bytes(archive, SIGNATURE_MEMBER, manifest_signature(data, key))
             os.chmod(partial, 0o600)
             os.replace(partial, output)
             archive_sha, _size = sha256_file(output)
@@ -224,14 +285,7 @@ class Command(BaseCommand):
             if os.path.exists(partial):
                 os.unlink(partial)
             raise
-        rows = sum(counts.values())
-        files = len(manifest["files"])
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Backup written to {output}: {rows} rows in {len(counts)} tables, {files} files, "
-                f"{os.path.getsize(output) / 1e6:.1f} MB in {time.monotonic() - started:.1f} s."
-            )
-        )
+        return manifest, counts
 
     def _dump(self, dump_path, database) -> dict[str, int]:
         connection = connections[database]

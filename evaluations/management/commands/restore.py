@@ -2,8 +2,11 @@
 
 Steps, stopping at the first problem:
 
-1. read the manifest and check the SHA-256 and size of the dump and of every
-   file (nothing is changed before the whole archive is verified);
+1. check the manifest's signature (``manifest.sig``, HMAC-SHA256 with
+   ``KKS_BACKUP_KEY``): an archive without one, or signed with another key, or
+   whose manifest was edited (even with every hash recomputed) is refused;
+   then check the SHA-256 and size of the dump and of every file (nothing is
+   changed before the whole archive is verified);
 2. refuse archives from a newer schema, a database that is not migrated,
    or (without ``--force``) a database that already holds data;
 3. write the files back to the default storage (existing files with the
@@ -15,6 +18,7 @@ Steps, stopping at the first problem:
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import posixpath
@@ -24,6 +28,7 @@ import time
 from collections import defaultdict
 
 from django.apps import apps
+from django.conf import settings
 from django.core import serializers
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -33,12 +38,25 @@ from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 
-from .backup import CHUNK, DATABASE_MEMBER, FILES_PREFIX, FORMAT, MANIFEST_MEMBER, applied_migrations, included_models
+from .backup import (
+    CHUNK,
+    DATABASE_MEMBER,
+    FILES_PREFIX,
+    FORMAT,
+    MANIFEST_MEMBER,
+    SIGNATURE_ALGORITHM,
+    SIGNATURE_MEMBER,
+    applied_migrations,
+    backup_key,
+    included_models,
+    key_id,
+)
 
 # Rows in any of these mean the database is in use; a freshly migrated one has none
 # (migrations may seed catalogues such as revision reasons, which do not count).
 IN_USE_MODELS = ["forums.user", "forums.region", "tatanan.frameworkversion", "evaluations.assessment"]
 BATCH = 1000
+MANIFEST_MAX_BYTES = 256 * 1024 * 1024
 
 
 def safe_member_name(name: str) -> bool:
@@ -61,21 +79,37 @@ class Command(BaseCommand):
         parser.add_argument("archive", metavar="INPUT", help="Archive written by `manage.py backup`.")
         parser.add_argument("--force", action="store_true", help="Replace a database that already holds data.")
         parser.add_argument("--database", default=DEFAULT_DB_ALIAS)
+        parser.add_argument(
+            "--allow-unsigned",
+            action="store_true",
+            help="Accept an archive without manifest.sig (made before backups were signed). A wrong signature "
+            "is refused all the same.",
+        )
 
-    def handle(self, *args, archive, force, database, **options):
+    def handle(self, *args, archive, force, database, allow_unsigned, **options):
         started = time.monotonic()
+        if os.path.isdir(archive):
+            raise CommandError(f"{archive} is a folder; give the path of a backup archive.")
         if not os.path.isfile(archive):
             raise CommandError(f"{archive} does not exist.")
-        self._check_sidecar(archive)
+        key = None if allow_unsigned and not getattr(settings, "KKS_BACKUP_KEY", "") else backup_key()
+        self.allow_unsigned = allow_unsigned
+        try:
+            self._check_sidecar(archive)
+        except (OSError, ValueError) as error:
+            raise CommandError(f"Cannot read {archive} or its .sha256 file: {error}") from None
         with tempfile.TemporaryDirectory(prefix="kks-restore-") as scratch:
             try:
                 with tarfile.open(archive, "r:gz") as opened:
-                    manifest = self._verify(opened, scratch)
+                    manifest = self._verify(opened, scratch, key)
             except (tarfile.TarError, OSError, EOFError) as error:
                 raise CommandError(f"{archive} is not a readable .tar.gz archive: {error}") from error
             self._check_schema(manifest, database)
             self._check_empty(database, force)
-            written, unchanged = self._restore_files(archive, manifest)
+            try:
+                written, unchanged = self._restore_files(archive, manifest)
+            except OSError as error:
+                raise CommandError(f"Writing the files back to the storage failed: {error}") from None
             rows = self._load(os.path.join(scratch, DATABASE_MEMBER), manifest, database)
         self.stdout.write(
             self.style.SUCCESS(
@@ -98,7 +132,41 @@ class Command(BaseCommand):
         if actual != expected:
             raise CommandError(f"{archive} does not match {sidecar}: the archive was changed or damaged.")
 
-    def _verify(self, archive, scratch):
+    def _check_signature(self, manifest_bytes: bytes, signature_bytes: bytes | None, key: bytes | None) -> None:
+        """The manifest must carry a valid HMAC-SHA256 made with KKS_BACKUP_KEY."""
+        if signature_bytes is None:
+            if self.allow_unsigned:
+                self.stderr.write(
+                    self.style.WARNING(
+                        "WARNING: the archive is not signed; restoring it only because --allow-unsigned was given."
+                    )
+                )
+                return
+            raise CommandError(
+                f"The archive has no {SIGNATURE_MEMBER}: it is not signed, so it may have been altered. Only an "
+                "archive made before backups were signed may be restored, with --allow-unsigned."
+            )
+        try:
+            signature = json.loads(signature_bytes)
+            algorithm, signed_key, mac = signature["algorithm"], signature["key_id"], signature["hmac"]
+        except (ValueError, KeyError, TypeError):
+            raise CommandError(f"{SIGNATURE_MEMBER} is not a KKS backup signature.") from None
+        if algorithm != SIGNATURE_ALGORITHM or not isinstance(mac, str):
+            raise CommandError(f"{SIGNATURE_MEMBER} uses an unknown algorithm: {algorithm!r}.")
+        if key is None:
+            key = backup_key()
+        if signed_key != key_id(key):
+            raise CommandError(
+                f"The archive was signed with another key ({signed_key}; KKS_BACKUP_KEY here is {key_id(key)}). "
+                "Set KKS_BACKUP_KEY to the key the backup was made with."
+            )
+        expected = hmac.new(key, manifest_bytes, hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(expected, mac):
+            raise CommandError(
+                "The manifest's signature does not match: the archive was altered after it was written. Refused."
+            )
+
+    def _verify(self, archive, scratch, key=None):
         members = {}
         for member in archive.getmembers():
             if not member.isfile() or not safe_member_name(member.name):
@@ -108,21 +176,24 @@ class Command(BaseCommand):
             members[member.name] = member
         if MANIFEST_MEMBER not in members or DATABASE_MEMBER not in members:
             raise CommandError(f"The archive has no {MANIFEST_MEMBER} or {DATABASE_MEMBER}: not a KKS backup.")
+        signature = members.get(SIGNATURE_MEMBER)
+        if members[MANIFEST_MEMBER].size > MANIFEST_MAX_BYTES or (signature and signature.size > 4096):
+            raise CommandError("manifest.json or manifest.sig is implausibly large: not a KKS backup.")
+        manifest_bytes = archive.extractfile(members[MANIFEST_MEMBER]).read()
+        self._check_signature(manifest_bytes, archive.extractfile(signature).read() if signature else None, key)
         try:
-            manifest = json.load(archive.extractfile(members[MANIFEST_MEMBER]))
+            manifest = json.loads(manifest_bytes)
         except ValueError as error:
             raise CommandError(f"manifest.json is not valid JSON: {error}") from error
         if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
             raise CommandError("manifest.json does not describe a KKS backup.")
         if not all(key in manifest for key in ("database", "files", "counts", "migrations")):
             raise CommandError("manifest.json lacks database, files, counts or migrations.")
-        expected = {DATABASE_MEMBER: manifest["database"]}
-        for entry in manifest["files"]:
-            name = FILES_PREFIX + entry["path"]
-            if not safe_member_name(name):
-                raise CommandError(f"Unsafe file name in the manifest: {entry['path']!r}")
-            expected[name] = entry
-        unlisted = set(members) - set(expected) - {MANIFEST_MEMBER}
+        try:
+            expected = self._expected_members(manifest)
+        except (KeyError, TypeError, AttributeError) as error:
+            raise CommandError(f"manifest.json is malformed: {error!r}") from None
+        unlisted = set(members) - set(expected) - {MANIFEST_MEMBER, SIGNATURE_MEMBER}
         if unlisted:
             raise CommandError(f"Entries not listed in the manifest: {sorted(unlisted)[:5]}")
         missing = set(expected) - set(members)
@@ -136,6 +207,19 @@ class Command(BaseCommand):
                 raise CommandError(f"{name} does not match its SHA-256 in the manifest: the archive is damaged.")
         archive.extract(members[DATABASE_MEMBER], scratch, filter="data")
         return manifest
+
+    @staticmethod
+    def _expected_members(manifest) -> dict[str, dict]:
+        expected = {DATABASE_MEMBER: manifest["database"]}
+        for entry in manifest["files"]:
+            name = FILES_PREFIX + entry["path"]
+            if not safe_member_name(name):
+                raise CommandError(f"Unsafe file name in the manifest: {entry['path']!r}")
+            expected[name] = entry
+        for entry in expected.values():
+            if not isinstance(entry["sha256"], str) or not isinstance(entry["size"], int):
+                raise TypeError("sha256 must be text and size a number")
+        return expected
 
     # -- 2. preconditions --------------------------------------------------------------------------
 

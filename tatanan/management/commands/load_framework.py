@@ -2,11 +2,12 @@
 
 The file format is described in docs/framework-format.md. The whole file is validated before
 anything is written; a bad file is refused with one line per problem naming the line and field.
+Files over the size limit (``KKS_FRAMEWORK_MAX_BYTES``, 2 MiB) or nested too deep are refused the same way.
 """
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tatanan.loader import FrameworkFileError
+from tatanan.loader import FrameworkFileError, read_framework_file
 from tatanan.services import FrameworkLoadError, framework_load
 
 OUTCOMES = {
@@ -27,11 +28,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         path = options["file"]
         try:
-            with open(path, "rb") as fh:
-                data = fh.read()
-        except OSError as exc:
-            raise CommandError(f"Cannot read {path}: {exc.strerror}") from exc
-        try:
+            data = read_framework_file(path)  # at most the size limit + 1 byte: /dev/zero cannot exhaust memory
             result = framework_load(data=data, source_name=path, publish=options["publish"])
         except (FrameworkFileError, FrameworkLoadError) as exc:
             raise CommandError(str(exc)) from exc
