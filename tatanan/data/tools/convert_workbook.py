@@ -203,8 +203,12 @@ def scale_options(text: object, where: str) -> list[tuple[int, str]]:
 # --- OPD kinds and rules -------------------------------------------------------------------------
 
 
-def tatanan_opd_kinds(code: str, data_source: str) -> list[str]:
-    """Pemda OPD kinds named by the SUMBER DATA text, in the order the text names them."""
+def tatanan_opd_kinds(code: str, data_source: str, name: str = "") -> list[str]:
+    """Pemda OPD kinds named by the SUMBER DATA text, in the order the text names them.
+
+    An indicator whose name or data source mentions SKDR (the health ministry's early warning system
+    for outbreaks, run by Dinas Kesehatan) also goes to Dinas Kesehatan.
+    """
     low = data_source.lower()
     found = []
     for pattern, kind in OPD_RULES:
@@ -212,6 +216,8 @@ def tatanan_opd_kinds(code: str, data_source: str) -> list[str]:
         if match:
             found.append((match.start(), kind))
     kinds = list(dict.fromkeys(kind for _pos, kind in sorted(found))) or OPD_FALLBACK.get(code, [])
+    if re.search(r"\bskdr\b", f"{name} {low}".lower()) and "dinkes" not in kinds:
+        kinds.append("dinkes")
     if not kinds:
         raise WorkbookError(f"{code}: no Pemda OPD kind found in {data_source!r}")
     return kinds
@@ -297,7 +303,7 @@ def read_tatanan(ws, number: int, name: str, expected: int) -> list[dict]:
                 "operational_definition": block(definisi),
                 "data_source": data_source,
                 "required_evidence": block(bukti),
-                "responsible_opd_kinds": tatanan_opd_kinds(code, data_source),
+                "responsible_opd_kinds": tatanan_opd_kinds(code, data_source, one_line(indikator)),
                 "scale": [{"value": v, "description": d} for v, d in scale_options(skala, where)],
             }
         )
