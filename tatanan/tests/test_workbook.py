@@ -77,7 +77,7 @@ def split_scale(cell) -> list[tuple[int, str]]:
     ends = [m.start() for m in marks[1:]] + [len(text)]
     head = norm(text[: marks[0].start()]) if marks else norm(text)
     options = [(int(m.group(1)), norm(text[m.end() : end])) for m, end in zip(marks, ends, strict=True)]
-    return [(-1, head)] + options if head else options
+    return [(-1, head), *options] if head else options
 
 
 @functools.cache
