@@ -124,6 +124,8 @@ OPD_RULES = [
     (r"sosial", "dinsos"),
     (r"perempuan dan anak|\bpppa\b", "dp3a"),
     (r"pasar|perindustrian|siinas", "disperindag"),
+    # "ketenagakerjaan di provinsi" (T5-03..06): the regency's own Disnaker collects the figures from the
+    # provincial office, which stays named in the text only.
     (r"ketenagakerjaan", "disnaker"),
     (r"pariwisata|pariwsata", "dispar"),
     (r"komunikasi & informasi", "kominfo"),
