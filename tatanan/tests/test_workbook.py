@@ -345,3 +345,12 @@ def test_rules_on_a_tatanan_indicator_are_refused():
     with pytest.raises(FrameworkFileError) as error:
         parse_framework(text, source_name="small.yaml")
     assert any("indicators[0].rules: only kelembagaan indicators carry rules" in e for e in error.value.errors)
+
+
+def test_the_workbook_is_found_through_kks_workbook_first(tmp_path, monkeypatch):
+    copy_path = tmp_path / "instrumen.xlsx"
+    copy_path.write_bytes(b"PK")
+    monkeypatch.setenv("KKS_WORKBOOK", str(copy_path))
+    assert workbook_path() == copy_path
+    monkeypatch.setenv("KKS_WORKBOOK", str(tmp_path / "absent.xlsx"))
+    assert workbook_path() != tmp_path / "absent.xlsx"
