@@ -31,7 +31,7 @@ migrate: venv system
 
 demo: migrate
 	$(MANAGE) load_regions
-	$(MANAGE) load_framework tatanan/data/kks-2025.yaml --publish
+	$(MANAGE) load_framework tatanan/data/kks-2025-r2.yaml --publish
 	$(MANAGE) seed_demo
 
 # Serves the app with a background worker on a folder broker (no Redis needed).

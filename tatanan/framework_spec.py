@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 Path = tuple[str | int, ...]
 
@@ -26,6 +27,8 @@ class IndicatorSpec:
     body_kind: str
     responsible_opd_kinds: tuple[str, ...]
     scale: tuple[ScaleSpec, ...]
+    # Kelembagaan rules (docs/framework-format.md "Kelembagaan rules"); empty when the file gives none.
+    rules: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from typing import Any
 
 from forums.models import BodyKind
 
+from .framework_rules import validate_rules
 from .framework_spec import (
     FrameworkSpec,
     IndicatorSpec,
@@ -43,6 +44,7 @@ INDICATOR_FIELDS = {
     "required_evidence",
     "responsible_opd_kinds",
     "body_kind",
+    "rules",
     "scale",
 }
 SCALE_FIELDS = {"value", "description"}
@@ -264,6 +266,7 @@ def _indicators(top: dict, v: _Validator, *, opd_codes: set[str], tatanan: set[i
         evidence = v.text(item, "required_evidence", path, required=False)
         opd = _indicator_opd_kinds(item, v, path, opd_codes)
         scale = _scale(item, v, path)
+        rules = validate_rules(item, v, path, kind, {o.value for o in scale})
         if len(v.errors) == before:
             out.append(
                 IndicatorSpec(
@@ -278,6 +281,7 @@ def _indicators(top: dict, v: _Validator, *, opd_codes: set[str], tatanan: set[i
                     body_kind=body_kind or "",
                     responsible_opd_kinds=opd,
                     scale=scale,
+                    rules=rules,
                 )
             )
     return out

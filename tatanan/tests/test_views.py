@@ -88,12 +88,12 @@ def test_kelembagaan_page_groups_by_body(client, coordinator, framework):
 
 
 def test_shipped_framework_pages_render(client, coordinator, settings):
-    call_command("load_framework", str(settings.BASE_DIR / "tatanan" / "data" / "kks-2025.yaml"))
+    call_command("load_framework", str(settings.BASE_DIR / "tatanan" / "data" / "kks-2025-r2.yaml"))
     client.force_login(coordinator)
-    page = client.get(reverse("tatanan:tatanan-detail", args=["kks-2025", 1])).content.decode()
+    page = client.get(reverse("tatanan:tatanan-detail", args=["kks-2025-r2", 1])).content.decode()
     assert "Jumlah Kematian Ibu" in page
     assert "Dinas Kesehatan" in page
-    page = client.get(reverse("tatanan:kelembagaan-detail", args=["kks-2025"])).content.decode()
+    page = client.get(reverse("tatanan:kelembagaan-detail", args=["kks-2025-r2"])).content.decode()
     assert "Pokja Desa/Kelurahan Sehat" in page
 
 

@@ -13,7 +13,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--framework", default="kks-2025", metavar="CODE", help="Framework version code.")
+        parser.add_argument("--framework", default="kks-2025-r2", metavar="CODE", help="Framework version code.")
         parser.add_argument("--print-logins", action="store_true", help="Print the demo logins after seeding.")
         parser.add_argument("--force", action="store_true", help="Run even when DEBUG is off (never in production).")
 

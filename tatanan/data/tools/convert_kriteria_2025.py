@@ -1,5 +1,8 @@
 """Build ``tatanan/data/kks-2025.yaml`` from the 2025 instrument as converted to JSON.
 
+Superseded: ``convert_workbook.py`` reads the workbook itself and writes ``kks-2025-r2.yaml``, the
+file to use. This script and its output are kept because deployments loaded ``kks-2025``.
+
 Usage (from the repository root)::
 
     python tatanan/data/tools/convert_kriteria_2025.py kriteria_2025_with_scale.json > tatanan/data/kks-2025.yaml
