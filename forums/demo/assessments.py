@@ -54,7 +54,8 @@ def _fill(assessment, responses, *, code, actor, rng, result) -> None:
         values = response.indicator.allowed_values()
         response.value = rng.choice(values[:2] if len(values) > 1 else values)
         response.achievement = f"Capaian {assessment.cycle.data_year}: sesuai laporan OPD (data contoh)."
-        response.achievement_previous = f"Capaian {assessment.cycle.data_year_previous}: tercatat dalam laporan tahunan."
+        previous = assessment.cycle.data_year_previous
+        response.achievement_previous = f"Capaian {previous}: tercatat dalam laporan tahunan."
         response.explanation = "Data demo untuk mencoba alur pengisian dan verifikasi."
         response.updated_by = actor
         response.version += 1
