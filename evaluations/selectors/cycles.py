@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Assessment, Cycle, Response
+from evaluations.services.cycles import WindowState, window_states
 from forums.models import Region
 
 DRAFT, RUNNING, FINISHED = "draft", "running", "finished"
@@ -22,6 +23,30 @@ def cycle_status(cycle: Cycle, *, now: datetime.datetime | None = None) -> str:
     if cycle.opened_at is None:
         return DRAFT
     return FINISHED if (now or timezone.now()) > cycle.national_closes else RUNNING
+
+
+UPCOMING, OPEN, CLOSED = "upcoming", "open", "closed"
+PHASE_LABELS = {UPCOMING: _("Belum dibuka"), OPEN: _("Dibuka"), CLOSED: _("Ditutup")}
+
+
+@dataclass(frozen=True)
+class WindowPhase:
+    window: WindowState
+    phase: str
+
+    @property
+    def label(self) -> str:
+        return str(PHASE_LABELS[self.phase])
+
+
+def window_phases(cycle: Cycle, *, now: datetime.datetime | None = None) -> list[WindowPhase]:
+    """Each window of ``cycle`` with whether it is still to come, open now, or over."""
+    now = now or timezone.now()
+    phases = []
+    for state in window_states(cycle, now=now):
+        phase = OPEN if state.is_open else (UPCOMING if now < state.opens else CLOSED)
+        phases.append(WindowPhase(state, phase))
+    return phases
 
 
 def cycle_list() -> QuerySet[Cycle]:

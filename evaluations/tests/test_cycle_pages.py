@@ -60,7 +60,9 @@ def test_the_list_shows_each_cycle_with_its_status_and_counts(admin_client, cycl
     assert "KKS 2027" in page
     assert "Draf (belum dibuka)" in page
     assert "Dibuka" in page
-    assert "2025/2026" in page  # data years of the 2027 draft
+    assert "Tahun 2027 · data 2025/2026" in page
+    assert "Belum dibuka untuk kabupaten/kota mana pun" in page
+    assert "1 kabupaten/kota di 1 provinsi" in page  # the 2025 cycle with its one assessment
 
 
 def test_creating_a_cycle_defaults_the_data_years_and_stays_a_draft(admin_client, framework):

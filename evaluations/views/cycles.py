@@ -22,8 +22,8 @@ from evaluations.selectors.cycles import (
     cycle_province_counts,
     cycle_status,
     open_preview,
+    window_phases,
 )
-from evaluations.services.cycles import window_states
 from evaluations.services.cycles_admin import cycle_create, cycle_open, cycle_update, cycle_window_change
 from forums.permissions import can_manage_cycle
 from forums.views import apply_service_errors
@@ -86,7 +86,7 @@ def _detail_context(cycle, **extra):
         "cycle": cycle,
         "status": cycle_status(cycle),
         "status_labels": STATUS_LABELS,
-        "windows": window_states(cycle),
+        "windows": window_phases(cycle),
         "provinces": cycle_province_counts(cycle),
         "changes": cycle.window_changes.select_related("actor")[:50],
         "open_form": OpenScopeForm(),
@@ -156,7 +156,7 @@ def cycle_window(request, pk):
     return render(
         request,
         "evaluations/cycles/window.html",
-        {"cycle": cycle, "form": form, "windows": window_states(cycle)},
+        {"cycle": cycle, "form": form, "windows": window_phases(cycle)},
     )
 
 
