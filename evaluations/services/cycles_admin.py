@@ -76,8 +76,8 @@ def _validate(values: dict) -> None:
             "name": framework
         }
     year, current, previous = values.get("year"), values.get("data_year"), values.get("data_year_previous")
-    if current is not None and previous is not None and previous >= current:
-        errors["data_year_previous"] = _("Tahun data N-1 harus sebelum tahun data N.")
+    if current is not None and previous is not None and previous != current - 1:
+        errors["data_year_previous"] = _("Tahun data N-1 harus tepat satu tahun sebelum tahun data N.")
     if year is not None and current is not None and current > year:
         errors["data_year"] = _("Tahun data N tidak boleh sesudah tahun siklus.")
     hours = values.get("response_window_hours")

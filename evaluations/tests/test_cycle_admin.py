@@ -100,7 +100,8 @@ def test_the_framework_must_be_published(framework, admin_user):
 @pytest.mark.parametrize(
     ("overrides", "field", "text"),
     [
-        ({"data_year_previous": 2026}, "data_year_previous", "harus sebelum tahun data N"),
+        ({"data_year_previous": 2026}, "data_year_previous", "tepat satu tahun sebelum tahun data N"),
+        ({"data_year_previous": 2024}, "data_year_previous", "tepat satu tahun sebelum tahun data N"),
         ({"data_year": 2028, "data_year_previous": 2027}, "data_year", "tidak boleh sesudah tahun siklus"),
         ({"self_assessment_closes": _at(1)}, "self_assessment_closes", "harus ditutup sesudah dibuka"),
         ({"provincial_opens": _at(0)}, "provincial_opens", "tidak boleh dibuka sebelum Penilaian mandiri"),
