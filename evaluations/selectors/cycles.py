@@ -117,18 +117,22 @@ class OpenPreview:
         return max(0, self.in_scope - len(self.names))
 
 
+def scope_ids(regencies: QuerySet[Region]) -> list[int]:
+    """The ids of the kabupaten/kota among ``regencies`` (read once, so later queries stay plain)."""
+    return list(Region.objects.regencies().filter(pk__in=regencies.values("pk")).values_list("pk", flat=True))
+
+
 def open_preview(*, cycle: Cycle, regencies: QuerySet[Region]) -> OpenPreview:
-    regencies = Region.objects.regencies().filter(pk__in=regencies.values("pk"))
-    in_scope = regencies.count()
-    already = Assessment.objects.filter(cycle=cycle, regency__in=regencies).count()
+    ids = scope_ids(regencies)
+    already = Assessment.objects.filter(cycle=cycle, regency_id__in=ids).count()
     indicators = cycle.framework.indicators.count()
-    responses = Response.objects.filter(assessment__cycle=cycle, assessment__regency__in=regencies).count()
-    names = list(regencies.order_by("code").values_list("name", flat=True)[:PREVIEW_NAMES])
+    responses = Response.objects.filter(assessment__cycle=cycle, assessment__regency_id__in=ids).count()
+    names = list(Region.objects.filter(pk__in=ids).order_by("code").values_list("name", flat=True)[:PREVIEW_NAMES])
     return OpenPreview(
-        in_scope=in_scope,
+        in_scope=len(ids),
         already_open=already,
-        assessments_to_create=in_scope - already,
-        responses_to_create=max(0, in_scope * indicators - responses),
+        assessments_to_create=len(ids) - already,
+        responses_to_create=max(0, len(ids) * indicators - responses),
         indicators=indicators,
         names=names,
     )

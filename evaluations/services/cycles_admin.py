@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from evaluations.models import Cycle, CycleWindowChange
-from evaluations.selectors.cycles import OpenPreview, open_preview
+from evaluations.selectors.cycles import OpenPreview, open_preview, scope_ids
 from forums.models import Region
 from forums.permissions import can_manage_cycle
 from tatanan.models import FrameworkVersion
@@ -150,9 +150,10 @@ def cycle_open(*, cycle: Cycle, regencies: QuerySet[Region], actor) -> OpenResul
     Records the first opening; opening again, or for more regencies later, keeps what exists.
     """
     _require_admin(actor)
+    Cycle.objects.select_for_update().filter(pk=cycle.pk).first()  # one opening of a cycle at a time
     if not cycle.framework.is_published:
         raise ValidationError(_("Kerangka siklus ini belum terbit; siklus belum dapat dibuka."))
-    regencies = Region.objects.regencies().filter(pk__in=regencies.values("pk"))
+    regencies = Region.objects.filter(pk__in=scope_ids(regencies))
     before: OpenPreview = open_preview(cycle=cycle, regencies=regencies)
     if before.in_scope == 0:
         raise ValidationError(_("Tidak ada kabupaten/kota dalam cakupan ini."))
