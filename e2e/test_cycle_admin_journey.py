@@ -132,6 +132,7 @@ def test_national_admin_creates_previews_opens_and_extends_a_cycle(
     _check(page, "cycle-window")
     phone.goto(page.url)
     _check(phone, "cycle-window", phone=True)
+    expect(page.get_by_label("Ditutup menjadi")).to_have_value("2027-03-31T16:00")  # starts from the current one
     page.get_by_label("Ditutup menjadi").fill("2027-04-14T16:00")
     page.get_by_label("Alasan").fill("Banjir di beberapa kabupaten; waktu pengisian diperpanjang dua minggu.")
     page.get_by_role("button", name="Simpan perubahan masa").click()

@@ -184,7 +184,7 @@ class WindowChangeForm(forms.Form):
         required=False,
         widget=DateTimeLocalInput(),
         input_formats=[DATETIME_LOCAL],
-        help_text=_("Untuk perpanjangan: waktu tutup yang baru."),
+        help_text=_("Untuk perpanjangan: waktu tutup yang baru (WIB)."),
     )
     reason = forms.CharField(
         label=_("Alasan"),

@@ -195,6 +195,14 @@ def test_a_window_is_extended_with_a_reason_and_listed_on_the_cycle_page(admin_c
     assert "Alasan: Gempa di Kediri" in page
 
 
+def test_the_window_form_starts_from_the_current_closing_time(admin_client, cycle):
+    page = admin_client.get(reverse("evaluations:cycle-window", args=[cycle.pk]), {"masa": "provincial"})
+    assert page.context["form"]["masa"].value() == "provincial"
+    expected = timezone.localtime(cycle.provincial_closes).strftime(DATETIME_LOCAL)
+    assert f'value="{expected}"' in page.content.decode()
+    assert admin_client.get(reverse("evaluations:cycle-window", args=[cycle.pk]), {"masa": "x"}).status_code == 200
+
+
 def test_close_now_closes_the_window(admin_client, cycle):
     url = reverse("evaluations:cycle-window", args=[cycle.pk])
     admin_client.post(url, {"masa": "self_assessment", "tindakan": "close", "reason": "Diakhiri"})

@@ -24,7 +24,13 @@ from evaluations.selectors.cycles import (
     open_preview,
     window_phases,
 )
-from evaluations.services.cycles_admin import cycle_create, cycle_open, cycle_update, cycle_window_change
+from evaluations.services.cycles_admin import (
+    WINDOW_KEYS,
+    cycle_create,
+    cycle_open,
+    cycle_update,
+    cycle_window_change,
+)
 from forums.permissions import can_manage_cycle
 from forums.views import apply_service_errors
 
@@ -140,7 +146,7 @@ def cycle_open_view(request, pk):
 @require_http_methods(["GET", "POST"])
 def cycle_window(request, pk):
     cycle = _cycle(request, pk)
-    form = WindowChangeForm(request.POST or None, initial={"masa": request.GET.get("masa")})
+    form = WindowChangeForm(request.POST or None, initial=_window_initial(cycle, request.GET.get("masa")))
     if request.method == "POST" and form.is_valid():
         try:
             change = cycle_window_change(cycle=cycle, actor=request.user, **form.service_kwargs())
@@ -158,6 +164,13 @@ def cycle_window(request, pk):
         "evaluations/cycles/window.html",
         {"cycle": cycle, "form": form, "windows": window_phases(cycle)},
     )
+
+
+def _window_initial(cycle, window) -> dict:
+    """The window asked for (``?masa=``) with its current closing time, as the starting point of the form."""
+    if window not in WINDOW_KEYS:
+        return {}
+    return {"masa": window, "closes": timezone.localtime(getattr(cycle, f"{window}_closes"))}
 
 
 def _local(moment) -> str:
