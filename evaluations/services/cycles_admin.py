@@ -107,8 +107,20 @@ def cycle_create(
 ) -> Cycle:
     """A draft cycle: nothing is created for any regency until it is opened."""
     _require_admin(actor)
-    values = {k: v for k, v in locals().items() if k in CYCLE_FIELDS}
-    values["name"] = name.strip()
+    values = {
+        "name": name.strip(),
+        "year": year,
+        "data_year_previous": data_year_previous,
+        "data_year": data_year,
+        "framework": framework,
+        "self_assessment_opens": self_assessment_opens,
+        "self_assessment_closes": self_assessment_closes,
+        "provincial_opens": provincial_opens,
+        "provincial_closes": provincial_closes,
+        "national_opens": national_opens,
+        "national_closes": national_closes,
+        "response_window_hours": response_window_hours,
+    }
     _validate(values)
     return Cycle.objects.create(**values)
 
@@ -131,7 +143,8 @@ def cycle_update(*, cycle: Cycle, actor, **values) -> Cycle:
     _validate(merged)
     for field, value in values.items():
         setattr(locked, field, value)
-    locked.save(update_fields=list(values) or None)
+    if values:
+        locked.save(update_fields=list(values))
     return locked
 
 
