@@ -11,6 +11,7 @@ from .models import (
     Assessment,
     Comment,
     Cycle,
+    CycleWindowChange,
     Evidence,
     EvidenceVersion,
     Notification,
@@ -63,7 +64,8 @@ def end_reopening(modeladmin, request, queryset):
 
 @admin.register(Cycle)
 class CycleAdmin(admin.ModelAdmin):
-    list_display = ("name", "year", "framework", "self_assessment_closes", "reopened_until")
+    list_display = ("name", "year", "framework", "opened_at", "self_assessment_closes", "reopened_until")
+    readonly_fields = ("opened_at",)  # set by opening the cycle (the programme pages or ``open_cycle``)
     actions = [reopen_3_days, reopen_7_days, end_reopening]
 
     def get_readonly_fields(self, request, obj=None):
@@ -71,6 +73,12 @@ class CycleAdmin(admin.ModelAdmin):
         if obj is not None and obj.assessments.exists():
             return (*super().get_readonly_fields(request, obj), "framework")
         return super().get_readonly_fields(request, obj)
+
+
+@admin.register(CycleWindowChange)
+class CycleWindowChangeAdmin(AppendOnlyAdmin):
+    list_display = ("cycle", "window", "new_closes", "actor", "at")
+    list_filter = ("cycle", "window")
 
 
 @admin.register(Assessment)

@@ -15,6 +15,12 @@ class Cycle(models.Model):
 
     name = models.CharField(_("nama"), max_length=120)
     year = models.PositiveSmallIntegerField(_("tahun"))
+    data_year_previous = models.PositiveSmallIntegerField(
+        _("tahun data N-1"), help_text=_("Tahun capaian sebelumnya; untuk siklus 2025: 2023.")
+    )
+    data_year = models.PositiveSmallIntegerField(
+        _("tahun data N"), help_text=_("Tahun capaian yang dinilai; untuk siklus 2025: 2024.")
+    )
     framework = models.ForeignKey(
         "tatanan.FrameworkVersion", verbose_name=_("kerangka"), on_delete=models.PROTECT, related_name="cycles"
     )
@@ -24,14 +30,22 @@ class Cycle(models.Model):
     provincial_closes = models.DateTimeField(_("verifikasi provinsi ditutup"))
     national_opens = models.DateTimeField(_("verifikasi pusat dibuka"))
     national_closes = models.DateTimeField(_("verifikasi pusat ditutup"))
-    response_window_days = models.PositiveSmallIntegerField(
-        _("batas perbaikan (hari)"), default=7, help_text=_("Waktu untuk memperbaiki setelah dikembalikan.")
+    response_window_hours = models.PositiveSmallIntegerField(
+        _("batas perbaikan (jam)"),
+        default=168,
+        help_text=_("Waktu untuk memperbaiki setelah dikembalikan, dalam jam (mis. 48 untuk 2x24 jam)."),
     )
     reopened_until = models.DateTimeField(
         _("dibuka kembali sampai"),
         null=True,
         blank=True,
         help_text=_("Admin dapat membuka kembali pengisian dan verifikasi sampai waktu ini."),
+    )
+    opened_at = models.DateTimeField(
+        _("pertama dibuka"),
+        null=True,
+        blank=True,
+        help_text=_("Kapan siklus pertama kali dibuka untuk kabupaten/kota; kosong berarti masih draf."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -42,6 +56,41 @@ class Cycle(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_opened(self) -> bool:
+        return self.opened_at is not None
+
+
+class CycleWindow(models.TextChoices):
+    SELF_ASSESSMENT = "self_assessment", _("Penilaian mandiri")
+    PROVINCIAL = "provincial", _("Verifikasi provinsi")
+    NATIONAL = "national", _("Verifikasi pusat")
+
+
+class CycleWindowChange(models.Model):
+    """Append-only record of a window of a cycle being closed early or extended, with the reason."""
+
+    cycle = models.ForeignKey(Cycle, verbose_name=_("siklus"), on_delete=models.CASCADE, related_name="window_changes")
+    window = models.CharField(_("masa"), max_length=20, choices=CycleWindow.choices)
+    old_opens = models.DateTimeField(_("dibuka sebelumnya"))
+    old_closes = models.DateTimeField(_("ditutup sebelumnya"))
+    new_opens = models.DateTimeField(_("dibuka menjadi"))
+    new_closes = models.DateTimeField(_("ditutup menjadi"))
+    reason = models.TextField(_("alasan"))
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(_("waktu"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("perubahan masa siklus")
+        verbose_name_plural = _("perubahan masa siklus")
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(reason=""), name="cycle_window_change_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.cycle}: {self.get_window_display()}"
 
 
 class AssessmentStatus(models.TextChoices):

@@ -299,6 +299,8 @@ class Builder:
         self.cycle = Cycle.objects.create(
             name="Siklus bench 2025",
             year=2025,
+            data_year_previous=2023,
+            data_year=2024,
             framework=self.framework_version,
             self_assessment_opens=self.now - 60 * days,
             self_assessment_closes=self.now + 30 * days,
@@ -306,6 +308,7 @@ class Builder:
             provincial_closes=self.now + 60 * days,
             national_opens=self.now - 30 * days,
             national_closes=self.now + 90 * days,
+            opened_at=self.now,
         )
         kinds = list(OpdKind.objects.filter(indicators__framework=self.framework_version).distinct()) or list(
             OpdKind.objects.all()

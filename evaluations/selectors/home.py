@@ -13,6 +13,7 @@ def home_summary(*, user) -> dict:
     role = role_of(user)
     assessments = (
         assessments_visible_to(user)
+        .filter(cycle__opened_at__isnull=False)
         .select_related("cycle", "regency", "regency__parent")
         .order_by("-cycle__year", "regency__code")[:20]
     )

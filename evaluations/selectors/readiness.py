@@ -146,7 +146,12 @@ class ReadinessTable:
 
 
 def report_cycles():
-    return Cycle.objects.select_related("framework").order_by("-year", "-created_at", "-pk")
+    """Cycles a report may show: opened ones only, newest first (a draft cycle is never a report's default)."""
+    return (
+        Cycle.objects.filter(opened_at__isnull=False)
+        .select_related("framework")
+        .order_by("-year", "-opened_at", "-created_at", "-pk")
+    )
 
 
 def default_cycle() -> Cycle | None:

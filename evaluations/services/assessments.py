@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evaluations.models import Assessment, AssessmentStatus, Cycle, Response, ResponseStatus, Stage
@@ -17,12 +18,20 @@ from .errors import WorkflowError
 GENERAL_FIELDS = ("odf_kecamatan_count", "odf_village_count", "odf_stop_babs_count", "narrative")
 
 
+def _mark_opened(cycle: Cycle) -> None:
+    """Record the first opening of ``cycle`` (a fact from then on: it may be a report's default)."""
+    if cycle.opened_at is None:
+        cycle.opened_at = timezone.now()
+        Cycle.objects.filter(pk=cycle.pk, opened_at__isnull=True).update(opened_at=cycle.opened_at)
+
+
 @transaction.atomic
 def assessment_create(*, cycle: Cycle, regency: Region, actor) -> Assessment:
     """The assessment of ``regency`` in ``cycle`` with one draft response per indicator (idempotent)."""
     if not can_manage_cycle(actor):
         raise PermissionDenied
     assessment, _created = Assessment.objects.get_or_create(cycle=cycle, regency=regency)
+    _mark_opened(cycle)
     existing = set(assessment.responses.values_list("indicator_id", flat=True))
     Response.objects.bulk_create(
         Response(assessment=assessment, indicator_id=pk)
@@ -36,11 +45,14 @@ def assessment_create(*, cycle: Cycle, regency: Region, actor) -> Assessment:
 def assessments_open(*, cycle: Cycle, regencies, actor) -> tuple[int, int]:
     """Open ``cycle`` for many regencies at once: an assessment and a draft response per indicator.
 
-    Idempotent (existing rows are kept as they are). Returns (assessments created, responses created).
+    Idempotent (existing rows are kept as they are); the first opening is recorded in ``cycle.opened_at``.
+    Returns (assessments created, responses created).
     """
     if not can_manage_cycle(actor):
         raise PermissionDenied
     regency_ids = list(regencies.values_list("pk", flat=True))
+    if regency_ids:
+        _mark_opened(cycle)
     existing = set(
         Assessment.objects.filter(cycle=cycle, regency_id__in=regency_ids).values_list("regency_id", flat=True)
     )

@@ -3,7 +3,7 @@
 Each cycle has three windows: self-assessment (the regency fills, the health
 office reviews), provincial verification and national verification. An admin
 can reopen everything until ``reopened_until``. After a response is sent back,
-the regency has ``response_window_days`` to fix it (``Response.revision_due``).
+the regency has ``response_window_hours`` to fix it (``Response.revision_due``).
 """
 
 from __future__ import annotations
@@ -127,7 +127,7 @@ def require_review_window(response: Response, *, now: datetime.datetime | None =
 
 def revision_deadline(cycle: Cycle, *, now: datetime.datetime | None = None) -> datetime.datetime:
     now = now or timezone.now()
-    return now + datetime.timedelta(days=cycle.response_window_days)
+    return now + datetime.timedelta(hours=cycle.response_window_hours)
 
 
 @transaction.atomic

@@ -13,13 +13,15 @@ def _now():
 
 
 class CycleFactory(factory.django.DjangoModelFactory):
-    """A cycle whose every window is open now (tests close them explicitly)."""
+    """An opened cycle whose every window is open now (tests close them explicitly)."""
 
     class Meta:
         model = Cycle
 
     name = factory.Sequence(lambda n: f"Siklus Uji {n}")
     year = 2025
+    data_year_previous = factory.LazyAttribute(lambda c: c.year - 2)
+    data_year = factory.LazyAttribute(lambda c: c.year - 1)
     framework = factory.SubFactory(FrameworkFactory)
     self_assessment_opens = factory.LazyFunction(lambda: _now() - datetime.timedelta(days=30))
     self_assessment_closes = factory.LazyFunction(lambda: _now() + datetime.timedelta(days=30))
@@ -27,6 +29,7 @@ class CycleFactory(factory.django.DjangoModelFactory):
     provincial_closes = factory.LazyFunction(lambda: _now() + datetime.timedelta(days=60))
     national_opens = factory.LazyFunction(lambda: _now() - datetime.timedelta(days=30))
     national_closes = factory.LazyFunction(lambda: _now() + datetime.timedelta(days=90))
+    opened_at = factory.LazyFunction(_now)  # in use; a draft cycle passes opened_at=None
 
 
 class AssessmentFactory(factory.django.DjangoModelFactory):

@@ -142,7 +142,14 @@ def test_admin_still_shows_responses_evidence_and_versions(admin_client, respons
 
 
 def _cycle_data(cycle, framework):
-    data = {"name": cycle.name, "year": cycle.year, "framework": framework.pk, "response_window_days": 7}
+    data = {
+        "name": cycle.name,
+        "year": cycle.year,
+        "data_year_previous": cycle.data_year_previous,
+        "data_year": cycle.data_year,
+        "framework": framework.pk,
+        "response_window_hours": 48,
+    }
     for field in ("self_assessment", "provincial", "national"):
         for end in ("opens", "closes"):
             moment = getattr(cycle, f"{field}_{end}")

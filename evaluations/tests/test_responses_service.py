@@ -178,7 +178,7 @@ def test_sending_back_sets_the_deadline_and_records_the_reason(response, coordin
     before = timezone.now()
     done = send_back(response, reviewer, note="Lampirkan laporan 2024")
     assert done.status == ResponseStatus.REVISION_REQUESTED
-    assert before + datetime.timedelta(days=cycle.response_window_days) <= done.revision_due
+    assert before + datetime.timedelta(hours=cycle.response_window_hours) <= done.revision_due
     change = StatusChange.objects.filter(response=response).last()
     assert (change.to_status, change.reason.code, change.note) == (
         "revision_requested",

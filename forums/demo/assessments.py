@@ -18,6 +18,8 @@ def cycle_for(framework, now, result) -> Cycle:
     day = datetime.timedelta(days=1)
     windows = {
         "year": framework.year,
+        "data_year_previous": framework.year - 2,
+        "data_year": framework.year - 1,
         "self_assessment_opens": now - 30 * day,
         "self_assessment_closes": now + 60 * day,
         "provincial_opens": now - 7 * day,
@@ -28,6 +30,9 @@ def cycle_for(framework, now, result) -> Cycle:
     cycle, created = Cycle.objects.update_or_create(framework=framework, name=f"KKS {framework.year}", defaults=windows)
     if created:
         result.count("siklus")
+    if cycle.opened_at is None:  # the demo opens it for its regencies right after
+        cycle.opened_at = now
+        cycle.save(update_fields=["opened_at"])
     return cycle
 
 
@@ -48,8 +53,9 @@ def _fill(assessment, responses, *, code, actor, rng, result) -> None:
     for response in chosen:
         values = response.indicator.allowed_values()
         response.value = rng.choice(values[:2] if len(values) > 1 else values)
-        response.achievement = f"Capaian {assessment.cycle.year - 1}: sesuai laporan OPD (data contoh)."
-        response.achievement_previous = f"Capaian {assessment.cycle.year - 2}: tercatat dalam laporan tahunan."
+        response.achievement = f"Capaian {assessment.cycle.data_year}: sesuai laporan OPD (data contoh)."
+        previous = assessment.cycle.data_year_previous
+        response.achievement_previous = f"Capaian {previous}: tercatat dalam laporan tahunan."
         response.explanation = "Data demo untuk mencoba alur pengisian dan verifikasi."
         response.updated_by = actor
         response.version += 1

@@ -1,11 +1,11 @@
-"""Open a cycle for kabupaten/kota: one assessment each with a draft response per indicator."""
+"""Open a cycle for kabupaten/kota: one assessment each with a draft response per indicator (as the web page)."""
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from evaluations.models import Cycle
-from evaluations.services.assessments import assessments_open
+from evaluations.services.cycles_admin import cycle_open
 from forums.models import Region
 
 
@@ -35,7 +35,12 @@ class Command(BaseCommand):
         if not regencies.exists():
             raise CommandError("Tidak ada kabupaten/kota yang cocok.")
         try:
-            assessments, responses = assessments_open(cycle=cycle_obj, regencies=regencies, actor=actor)
+            result = cycle_open(cycle=cycle_obj, regencies=regencies, actor=actor)
         except PermissionDenied:
             raise CommandError(f"{actor} bukan admin.") from None
-        self.stdout.write(f"{cycle_obj}: {assessments} penilaian baru, {responses} jawaban baru.")
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages)) from None
+        self.stdout.write(
+            f"{cycle_obj}: {result.assessments_created} penilaian baru, {result.responses_created} jawaban baru "
+            f"({result.already_open} dari {result.in_scope} kabupaten/kota sudah dibuka sebelumnya)."
+        )
