@@ -95,6 +95,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# The client address (kks/clientip.py): X-Forwarded-For is read only from these proxies (addresses or
+# networks, comma-separated; empty: never, every client is its socket address). nginx on the same host:
+# KKS_TRUSTED_PROXIES=127.0.0.1.
+KKS_TRUSTED_PROXIES = env.list("KKS_TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "kks.clientip.client_ip"
+
+# Rate limits (kks/ratelimit.py) on top of axes' per-account lockout; counted in the "default" cache,
+# which must be shared by every web process in production (Redis, see production.py).
+RATELIMIT_ENABLE = env.bool("KKS_RATELIMIT_ENABLE", default=True)
+KKS_RATE_LOGIN_PER_CLIENT = env.str("KKS_RATE_LOGIN_PER_CLIENT", default="30/10m")
+KKS_RATE_LOGIN_PER_ACCOUNT = env.str("KKS_RATE_LOGIN_PER_ACCOUNT", default="20/h")
+KKS_RATE_PASSWORD_RESET_PER_CLIENT = env.str("KKS_RATE_PASSWORD_RESET_PER_CLIENT", default="10/h")
+KKS_RATE_PASSWORD_RESET_PER_ACCOUNT = env.str("KKS_RATE_PASSWORD_RESET_PER_ACCOUNT", default="3/h")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kks"}}
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
