@@ -152,6 +152,9 @@ CELERY_TASK_IGNORE_RESULT = True
 # (checked by `manage.py check`, see evaluations/checks.py).
 KKS_REPORT_SOFT_TIME_LIMIT = env.int("KKS_REPORT_SOFT_TIME_LIMIT", default=540)
 KKS_REPORT_HARD_TIME_LIMIT = env.int("KKS_REPORT_HARD_TIME_LIMIT", default=600)
+# Characters of free text one dossier prints at most (each text is also cut at its own limit); past it,
+# texts are cut with a note, so rows stored over the limits cannot push a render past the time limit.
+KKS_DOSSIER_TEXT_BUDGET = env.int("KKS_DOSSIER_TEXT_BUDGET", default=800_000)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900)}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
