@@ -9,7 +9,6 @@ class SecurityHeadersMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if not request.path.startswith("/admin/"):
-            response.headers.setdefault("Content-Security-Policy", settings.KKS_CSP)
+        response.headers.setdefault("Content-Security-Policy", settings.KKS_CSP)
         response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
