@@ -55,6 +55,7 @@ def production_like(settings):
 
     settings.AXES_ENABLED = True
     settings.RATELIMIT_ENABLE = True
+    settings.KKS_TRUSTED_PROXIES = ["127.0.0.1"]  # so forwarded headers are parsed too
     cache.clear()
     reset()
     yield
@@ -76,6 +77,16 @@ def test_no_anonymous_request_gives_a_server_error(client, production_like, url)
     for value in ODD_VALUES[:4]:
         response = client.get(url, {"next": value, "q": value, "page": value, "o": value})
         assert response.status_code < 500, (url, "GET", value[:20], response.status_code)
-    for value in ODD_VALUES:
-        response = client.post(url, dict.fromkeys(POST_FIELDS, value), REMOTE_ADDR="203.0.113.7")
+    for n, value in enumerate(ODD_VALUES):
+        # Half the posts come through the trusted proxy with the odd value as forwarded address and agent.
+        headers = (
+            {"REMOTE_ADDR": "203.0.113.7"}
+            if n % 2
+            else {
+                "REMOTE_ADDR": "127.0.0.1",
+                "HTTP_X_FORWARDED_FOR": f"{value}, {value}",
+                "HTTP_USER_AGENT": value * 3,
+            }
+        )
+        response = client.post(url, dict.fromkeys(POST_FIELDS, value), **headers)
         assert response.status_code < 500, (url, "POST", value[:20], response.status_code)
