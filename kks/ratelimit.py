@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django_ratelimit.core import _split_rate, get_usage
+from django_ratelimit.core import get_usage
 
 from kks.clientip import client_ip
 
@@ -81,8 +81,18 @@ def over_limit(request: HttpRequest, group: str, rules: Sequence[Rule]) -> Rule 
     return exceeded
 
 
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def period_seconds(rate: str) -> int:
+    """The window of a django-ratelimit rate: "10/h" -> 3600, "30/10m" -> 600."""
+    _count, _, window = rate.partition("/")
+    multiplier = window[:-1] or "1"
+    return int(multiplier) * _UNITS[window[-1]]
+
+
 def too_many_requests(request: HttpRequest, rule: Rule) -> HttpResponse:
-    _count, period = _split_rate(rule.rate)
+    period = period_seconds(rule.rate)
     response = render(request, "429.html", {"retry_minutes": max(1, round(period / 60))}, status=429)
     response["Retry-After"] = str(period)
     return response

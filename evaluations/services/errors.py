@@ -1,5 +1,7 @@
 """Domain errors raised by the services; their message is shown to the user as is."""
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 
@@ -42,7 +44,7 @@ class TextTooLong(WorkflowError):
     default_code = "too_long"
 
 
-def require_lengths(instance: Model, fields) -> None:
+def require_lengths(instance: Model, fields: Iterable[str]) -> None:
     """Refuse ``instance`` if any of ``fields`` holds more text than its model field allows."""
     errors = length_errors(instance, fields)
     if errors:

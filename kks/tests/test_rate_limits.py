@@ -135,3 +135,12 @@ def test_limiter_lets_requests_through_when_the_cache_is_down(limits_on, monkeyp
     view = rate_limited("api-example", per_client("KKS_TEST_RATE"))(lambda request: HttpResponse("ok"))
     factory = RequestFactory()
     assert [view(factory.post("/", REMOTE_ADDR="203.0.113.7")).status_code for _ in range(3)] == [200, 200, 200]
+
+
+@pytest.mark.parametrize(("rate", "seconds"), [("10/h", 3600), ("30/10m", 600), ("3/s", 1), ("1/2d", 172800)])
+def test_the_retry_after_period_follows_the_rate(rate, seconds):
+    from django_ratelimit.core import _split_rate
+
+    from kks.ratelimit import period_seconds
+
+    assert period_seconds(rate) == seconds == _split_rate(rate)[1]
