@@ -133,7 +133,7 @@ def body_update(*, body: Body, actor, kind: str | None = None, region: Region | 
     body.kind, body.region = kind, region
     for name, value in fields.items():
         setattr(body, name, value)
-    check_lengths(body, TEXT_FIELDS)
+    check_lengths(body, [name for name in TEXT_FIELDS if name in fields])  # a text stored earlier may stay
     _check_sk_dates(body)
     if sk_file is not None:
         _attach_sk(body, sk_file)
