@@ -10,7 +10,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from .conftest import LOCALE, TIMEOUT_MS
+from .conftest import LOCALE, TIMEOUT_MS, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -116,3 +116,5 @@ def test_app_pages_run_under_the_csp_without_violations(journey, coordinator, cs
     area.fill("Capaian 87%")
     counter = page.locator(".charcount").first
     assert counter.text_content() == "11/1.000"
+    area.scroll_into_view_if_needed()
+    screenshot(page, "charcount")  # /tmp/kks-e2e/charcount.png, to look at
