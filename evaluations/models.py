@@ -9,6 +9,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kks import textlimits
+from kks.textlimits import LimitedTextField
+
 
 class Cycle(models.Model):
     """A programme cycle with its framework version and the windows of each stage."""
@@ -113,7 +116,7 @@ class Assessment(models.Model):
     odf_kecamatan_count = models.PositiveIntegerField(_("jumlah kecamatan"), default=0)
     odf_village_count = models.PositiveIntegerField(_("jumlah desa/kelurahan"), default=0)
     odf_stop_babs_count = models.PositiveIntegerField(_("jumlah desa/kelurahan stop BABS"), default=0)
-    narrative = models.TextField(_("narasi umum"), blank=True)
+    narrative = LimitedTextField(_("narasi umum"), max_length=textlimits.NARRATIVE, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -166,9 +169,11 @@ class Response(models.Model):
     value = models.PositiveSmallIntegerField(_("nilai mandiri"), null=True, blank=True)
     value_provincial = models.PositiveSmallIntegerField(_("nilai provinsi"), null=True, blank=True)
     value_national = models.PositiveSmallIntegerField(_("nilai pusat"), null=True, blank=True)
-    achievement = models.TextField(_("capaian"), blank=True)
-    achievement_previous = models.TextField(_("capaian tahun sebelumnya"), blank=True)
-    explanation = models.TextField(_("penjelasan OPD"), blank=True)
+    achievement = LimitedTextField(_("capaian"), max_length=textlimits.ACHIEVEMENT, blank=True)
+    achievement_previous = LimitedTextField(
+        _("capaian tahun sebelumnya"), max_length=textlimits.ACHIEVEMENT, blank=True
+    )
+    explanation = LimitedTextField(_("penjelasan OPD"), max_length=textlimits.EXPLANATION, blank=True)
     stage = models.CharField(_("tingkat"), max_length=10, choices=Stage.choices, default=Stage.KABUPATEN)
     status = models.CharField(
         _("status"), max_length=20, choices=ResponseStatus.choices, default=ResponseStatus.DRAFT, db_index=True
@@ -204,7 +209,7 @@ class StatusChange(models.Model):
     reason = models.ForeignKey(
         "RevisionReason", verbose_name=_("alasan"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    note = models.TextField(_("catatan"), blank=True)
+    note = LimitedTextField(_("catatan"), max_length=textlimits.REVIEW_NOTE, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]
@@ -236,7 +241,7 @@ class Comment(models.Model):
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
-    body = models.TextField(_("komentar"))
+    body = LimitedTextField(_("komentar"), max_length=textlimits.COMMENT)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

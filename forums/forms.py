@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kks.textlimits import TextAreaField
+
 from .models import Body, BodyKind, Membership, Opd, OpdKind, Region, RegionLevel
 from .selectors import body_region_choices, eligible_member_users
 from .services.bodies import BODY_FIELDS, KIND_LEVELS, MEMBERSHIP_FIELDS
@@ -59,7 +61,11 @@ class BodyForm(forms.ModelForm):
     class Meta:
         model = Body
         fields = ("kind", "region", *BODY_FIELDS)
-        field_classes = {"region": RegionChoiceField}
+        field_classes = {
+            "region": RegionChoiceField,
+            "work_plan": TextAreaField,
+            "secretariat_address": TextAreaField,
+        }
         widgets = {
             "sk_date": DateInput(),
             "sk_valid_until": DateInput(),

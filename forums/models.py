@@ -8,6 +8,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kks import textlimits
+from kks.textlimits import LimitedTextField
+
 
 class RegionLevel(models.TextChoices):
     PROVINCE = "provinsi", _("Provinsi")
@@ -171,11 +174,11 @@ class Body(models.Model):
     sk_file = models.FileField(_("berkas SK"), upload_to=sk_upload_to, blank=True)
     sk_file_name = models.CharField(_("nama berkas SK"), max_length=200, blank=True)
     sk_file_type = models.CharField(_("jenis berkas SK"), max_length=120, blank=True)
-    work_plan = models.TextField(_("rencana kerja"), blank=True)
+    work_plan = LimitedTextField(_("rencana kerja"), max_length=textlimits.WORK_PLAN, blank=True)
     work_plan_years = models.CharField(_("tahun rencana kerja"), max_length=40, blank=True)
     budget_amount = models.DecimalField(_("anggaran (Rp)"), max_digits=16, decimal_places=2, null=True, blank=True)
     budget_source = models.CharField(_("sumber anggaran"), max_length=120, blank=True)
-    secretariat_address = models.TextField(_("alamat sekretariat"), blank=True)
+    secretariat_address = LimitedTextField(_("alamat sekretariat"), max_length=textlimits.ADDRESS, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,20 +1,33 @@
 from django.contrib import admin
-from django.contrib.auth.views import LoginView
+from django.contrib.auth.views import LoginView, PasswordResetView
 from django.urls import include, path
 
 from . import views
-from .forms import LoginForm
+from .forms import AdminLoginForm, LoginForm
+from .ratelimit import LOGIN_RULES, PASSWORD_RESET_RULES, rate_limited
+
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     # Browsers (and bookmarks, WhatsApp previews) ask for /favicon.ico whatever the page links.
     path("favicon.ico", views.favicon, name="favicon"),
-    path("akun/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path(
+        "akun/login/",
+        rate_limited("login", *LOGIN_RULES)(LoginView.as_view(authentication_form=LoginForm)),
+        name="login",
+    ),
+    path(
+        "akun/password_reset/",
+        rate_limited("password-reset", *PASSWORD_RESET_RULES)(PasswordResetView.as_view()),
+        name="password_reset",
+    ),
     path("akun/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("lembaga/", include("forums.urls")),
     path("kerangka/", include("tatanan.urls")),
     path("", include("evaluations.urls")),
+    path("admin/login/", rate_limited("login", *LOGIN_RULES)(admin.site.login), name="admin-login"),
     path("admin/", admin.site.urls),
 ]

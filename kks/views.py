@@ -48,3 +48,8 @@ def healthz(request):
 def favicon(request):
     """Browsers ask for /favicon.ico whatever the page links: send them to the hashed static icon."""
     return HttpResponsePermanentRedirect(static("img/favicon.svg"))
+
+
+def csrf_failure(request, reason=""):
+    """Django's own CSRF page carries an inline <style> the CSP refuses; ours is a plain page in Indonesian."""
+    return render(request, "403_csrf.html", status=403)

@@ -4,12 +4,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Assessment
+from kks.textlimits import TextAreaField
 
 
 class AssessmentGeneralForm(forms.ModelForm):
     class Meta:
         model = Assessment
         fields = ["odf_kecamatan_count", "odf_village_count", "odf_stop_babs_count", "narrative"]
+        field_classes = {"narrative": TextAreaField}
         widgets = {"narrative": forms.Textarea(attrs={"rows": 5})}
 
     def clean(self):

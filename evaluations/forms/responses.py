@@ -5,10 +5,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.models import Response
+from evaluations.models import Evidence, Response
+from kks import textlimits
 
 from .files import MultipleCheckedFileField
 
+EVIDENCE_TITLE = Evidence._meta.get_field("title").max_length
 SAVE = "save"
 SUBMIT = "submit"
 
@@ -17,14 +19,25 @@ class ResponseForm(forms.Form):
     value = forms.TypedChoiceField(
         label=_("Nilai mandiri"), coerce=int, empty_value=None, required=False, widget=forms.RadioSelect
     )
-    achievement = forms.CharField(
-        label=_("Capaian tahun penilaian"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    achievement = textlimits.TextAreaField(
+        label=_("Capaian tahun penilaian"),
+        required=False,
+        max_length=textlimits.ACHIEVEMENT,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
-    achievement_previous = forms.CharField(
-        label=_("Capaian tahun sebelumnya"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    achievement_previous = textlimits.TextAreaField(
+        label=_("Capaian tahun sebelumnya"),
+        required=False,
+        max_length=textlimits.ACHIEVEMENT,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
-    explanation = forms.CharField(label=_("Penjelasan OPD"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    evidence_title = forms.CharField(label=_("Judul bukti dukung baru"), required=False, max_length=200)
+    explanation = textlimits.TextAreaField(
+        label=_("Penjelasan OPD"),
+        required=False,
+        max_length=textlimits.EXPLANATION,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    evidence_title = forms.CharField(label=_("Judul bukti dukung baru"), required=False, max_length=EVIDENCE_TITLE)
     evidence_files = MultipleCheckedFileField(label=_("Unggah bukti dukung"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -92,4 +105,6 @@ class ResponseForm(forms.Form):
 
 
 class CommentForm(forms.Form):
-    body = forms.CharField(label=_("Komentar baru"), max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+    body = textlimits.TextAreaField(
+        label=_("Komentar baru"), max_length=textlimits.COMMENT, widget=forms.Textarea(attrs={"rows": 2})
+    )

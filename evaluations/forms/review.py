@@ -10,6 +10,7 @@ from evaluations.models import Response, RevisionReason
 from evaluations.selectors.queue import KELEMBAGAAN
 from evaluations.services.responses import ACCEPT, OTHER_REASON, REVISE, SCORE_FIELD
 from forums.models import OpdKind, Region
+from kks import textlimits
 from tatanan.models import Tatanan
 
 from .choices import PlainQueryChoiceField
@@ -35,8 +36,8 @@ class ReviewForm(forms.Form):
         required=False,
         empty_label=_("— pilih alasan —"),
     )
-    note = forms.CharField(
-        label=_("Catatan"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    note = textlimits.TextAreaField(
+        label=_("Catatan"), required=False, max_length=textlimits.REVIEW_NOTE, widget=forms.Textarea(attrs={"rows": 3})
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,7 @@ from evaluations.models import Assessment, EvidenceVersion, Response, Stage, Sta
 from evaluations.selectors.forecast import ReadinessView, readiness_views
 from evaluations.selectors.scores import AssessmentScores, assessment_scores
 from forums.models import Body, BodyKind, MemberRole, Membership
+from kks import textlimits
 from tatanan import scoring
 from tatanan.models import IndicatorKind, Tatanan
 
@@ -20,7 +22,41 @@ LEVELS = (
     (Stage.PROVINSI, _("Provinsi")),
     (Stage.PUSAT, _("Pusat")),
 )
+EVIDENCE_TITLE = 200  # Evidence.title max_length
 BODY_ORDER = (BodyKind.TIM_PEMBINA, BodyKind.FORUM, BodyKind.FKK, BodyKind.POKJA, BodyKind.TIM_PEMBINA_PROVINSI)
+
+
+@dataclass(frozen=True)
+class ClippedText:
+    """A text as the dossier prints it: cut to a budget, with ``cut`` set so the template says so."""
+
+    text: str
+    cut: bool = False
+    length: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.text) or self.cut
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class TextBudget:
+    """The dossier's own guard on its size, whatever is in the database (rows stored before the limits,
+    or written past the services): each text is cut at its field's limit, and all texts together at
+    ``KKS_DOSSIER_TEXT_BUDGET`` characters, so one huge answer cannot push a render past its time limit."""
+
+    def __init__(self, total: int | None = None):
+        self.left = settings.KKS_DOSSIER_TEXT_BUDGET if total is None else total
+
+    def clip(self, text: str | None, limit: int) -> ClippedText:
+        text = text or ""
+        allowed = max(0, min(limit, self.left))
+        if len(text) <= allowed:
+            self.left -= len(text)
+            return ClippedText(text, False, len(text))
+        self.left -= allowed
+        return ClippedText(text[:allowed].rstrip(), True, len(text))
 
 
 @dataclass
@@ -44,6 +80,18 @@ class IndicatorItem:
     response: Response
     evidence: list[EvidenceItem] = field(default_factory=list)
     last_review: StatusChange | None = None
+    texts: dict[str, ClippedText] = field(default_factory=dict)
+
+    def clip_texts(self, budget: TextBudget) -> None:
+        r = self.response
+        self.texts = {
+            "achievement": budget.clip(r.achievement, textlimits.ACHIEVEMENT),
+            "achievement_previous": budget.clip(r.achievement_previous, textlimits.ACHIEVEMENT),
+            "explanation": budget.clip(r.explanation, textlimits.EXPLANATION),
+            "review_note": budget.clip(self.last_review.note if self.last_review else "", textlimits.REVIEW_NOTE),
+        }
+        for e in self.evidence:
+            e.title = budget.clip(e.title, EVIDENCE_TITLE).text
 
     @property
     def indicator(self):
@@ -103,6 +151,8 @@ class DossierData:
     kelembagaan: list[IndicatorItem]
     bodies: list[Body]
     signatories: list[Signatory]
+    narrative: ClippedText = field(default_factory=lambda: ClippedText(""))
+    secretariat_address: ClippedText = field(default_factory=lambda: ClippedText(""))
 
     @property
     def evidence(self) -> list[EvidenceItem]:
@@ -214,7 +264,7 @@ def dossier_data(assessment_id: int) -> DossierData:
     rank = {role: n for n, role in enumerate(MemberRole.values)}
     for body in bodies:
         body.members = sorted(body.memberships.all(), key=lambda m: (rank.get(m.role, 99), m.display_name))
-    return DossierData(
+    data = DossierData(
         assessment=assessment,
         scores=assessment_scores(assessment),
         sections=sections,
@@ -222,3 +272,11 @@ def dossier_data(assessment_id: int) -> DossierData:
         bodies=bodies,
         signatories=_signatories(bodies, changes),
     )
+    # In print order: the general part first, then the kelembagaan and the tatanan sections.
+    budget = TextBudget()
+    data.narrative = budget.clip(assessment.narrative, textlimits.NARRATIVE)
+    forum = data.forum
+    data.secretariat_address = budget.clip(forum.secretariat_address if forum else "", textlimits.ADDRESS)
+    for item in [*kelembagaan, *(i for section in sections for i in section.items)]:
+        item.clip_texts(budget)
+    return data

@@ -13,7 +13,7 @@ from forums.models import Region
 from forums.permissions import can_edit_assessment, can_manage_cycle
 
 from .cycles import SELF_ASSESSMENT, require_window
-from .errors import WorkflowError
+from .errors import WorkflowError, require_lengths
 
 GENERAL_FIELDS = ("odf_kecamatan_count", "odf_village_count", "odf_stop_babs_count", "narrative")
 
@@ -86,6 +86,7 @@ def assessment_update_general(*, assessment: Assessment, data: dict, actor) -> A
         raise WorkflowError(_("Jumlah desa/kelurahan stop BABS tidak boleh melebihi jumlah desa/kelurahan."))
     for field, value in values.items():
         setattr(assessment, field, value)
+    require_lengths(assessment, ["narrative"] if "narrative" in values else [])
     assessment.save(update_fields=[*values, "updated_at"])
     return assessment
 

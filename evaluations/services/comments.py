@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 
 from evaluations.models import Comment, Response
 from forums.permissions import can_comment_response
+from kks import textlimits
 
 from .errors import WorkflowError
 
-MAX_LENGTH = 4000
+MAX_LENGTH = textlimits.COMMENT
 
 
 @transaction.atomic

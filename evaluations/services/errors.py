@@ -1,6 +1,11 @@
 """Domain errors raised by the services; their message is shown to the user as is."""
 
+from collections.abc import Iterable
+
 from django.core.exceptions import ValidationError
+from django.db.models import Model
+
+from kks.textlimits import length_errors
 
 
 class WorkflowError(ValidationError):
@@ -31,3 +36,16 @@ class InvalidTransition(WorkflowError):
     """The response is not in a state that allows the action."""
 
     default_code = "invalid_transition"
+
+
+class TextTooLong(WorkflowError):
+    """A free text is over its limit (kks/textlimits.py); the forms refuse it first."""
+
+    default_code = "too_long"
+
+
+def require_lengths(instance: Model, fields: Iterable[str]) -> None:
+    """Refuse ``instance`` if any of ``fields`` holds more text than its model field allows."""
+    errors = length_errors(instance, fields)
+    if errors:
+        raise TextTooLong(list(errors.values()))

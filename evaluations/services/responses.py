@@ -24,7 +24,7 @@ from tatanan import scoring
 from . import notifications
 from .assessments import assessment_sync_status
 from .cycles import fill_window_open, require_review_window, revision_deadline
-from .errors import InvalidTransition, WorkflowError
+from .errors import InvalidTransition, WorkflowError, require_lengths
 from .evidence import evidence_add
 from .guards import EDITABLE, WAITING, lock_response, require_fillable, require_version
 
@@ -103,6 +103,7 @@ def response_save(
     changed = [f for f in FILL_FIELDS if f in data and getattr(locked, f) != data[f]]
     for field in changed:
         setattr(locked, field, data[field])
+    require_lengths(locked, [f for f in changed if f != "value"])
     if changed or uploads:
         _bump(locked, actor, changed)
     if submit and locked.value is None:
@@ -185,6 +186,7 @@ def response_review(
         raise InvalidTransition(_("Jawaban ini tidak sedang menunggu verifikasi."))
     require_review_window(locked)
     note = note.strip()
+    require_lengths(StatusChange(note=note), ["note"])
     stage = locked.stage
     score_field = SCORE_FIELD.get(stage)
     if score_field is None:

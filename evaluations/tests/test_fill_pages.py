@@ -131,7 +131,8 @@ def test_the_card_form_is_labelled_for_assistive_technology(client, coordinator,
     assert f'<label for="{prefix}-value_0" class="form-check-label">100 — Nilai 100</label>' in html
     # Text fields keep their label, value (escaped) and widget attributes; the upload its help text.
     assert f'<label for="{prefix}-achievement" class="form-label">Capaian tahun penilaian</label>' in html
-    assert f'rows="3" class="textarea form-control" id="{prefix}-achievement">\na &lt; b</textarea>' in html
+    textarea = f'rows="3" maxlength="1000" class="textarea form-control" id="{prefix}-achievement">'
+    assert textarea + "\na &lt; b</textarea>" in html
     assert f'maxlength="200" class="textinput form-control" id="{prefix}-evidence_title">' in html
     assert f'multiple id="{prefix}-evidence_files" aria-describedby="{prefix}-evidence_files_helptext">' in html
     assert f'<div id="{prefix}-evidence_files_helptext" class="form-text">' in html

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from forums.models import Body, BodyKind, Membership, Region, RegionLevel
 from forums.permissions import can_create_body_in, can_manage_body
 from forums.selectors import eligible_member_users
+from kks.textlimits import check_lengths
 from kks.uploads import ALLOWED_TYPES, check_upload
 
 # An SK is a signed decree: a PDF or a photo/scan of it.
@@ -39,6 +40,17 @@ BODY_FIELDS = (
     "budget_source",
     "secretariat_address",
 )
+# Texts the keeper writes, checked against their model limits (kks/textlimits.py) before saving.
+TEXT_FIELDS = (
+    "name",
+    "sk_number",
+    "sk_signed_by",
+    "work_plan",
+    "work_plan_years",
+    "budget_source",
+    "secretariat_address",
+)
+MEMBERSHIP_TEXT_FIELDS = ("person_name", "position", "tatanan_name")
 MEMBERSHIP_FIELDS = ("user", "person_name", "position", "role", "tatanan_name", "period_start", "period_end")
 
 
@@ -98,6 +110,7 @@ def body_create(*, actor, kind: str, region: Region, sk_file=None, **fields) -> 
         raise PermissionDenied
     _check_kind_region(kind, region)
     body = Body(kind=kind, region=region, scope_region=scope_region, **fields)
+    check_lengths(body, TEXT_FIELDS)
     _check_sk_dates(body)
     if sk_file is not None:
         _attach_sk(body, sk_file)
@@ -120,6 +133,7 @@ def body_update(*, body: Body, actor, kind: str | None = None, region: Region | 
     body.kind, body.region = kind, region
     for name, value in fields.items():
         setattr(body, name, value)
+    check_lengths(body, [name for name in TEXT_FIELDS if name in fields])  # a text stored earlier may stay
     _check_sk_dates(body)
     if sk_file is not None:
         _attach_sk(body, sk_file)
@@ -128,6 +142,7 @@ def body_update(*, body: Body, actor, kind: str | None = None, region: Region | 
 
 
 def _check_membership(membership: Membership) -> None:
+    check_lengths(membership, MEMBERSHIP_TEXT_FIELDS)
     if membership.user is None and not membership.person_name.strip():
         raise ValidationError({"person_name": _("Isi nama anggota atau pilih pengguna.")})
     if (

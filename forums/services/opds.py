@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from forums.models import Opd, OpdKind, Region, RegionLevel
 from forums.permissions import can_manage_opds
+from kks.textlimits import check_lengths
 
 
 def _check_unique_name(regency: Region, name: str, exclude_pk=None) -> None:
@@ -23,7 +24,10 @@ def opd_create(*, regency: Region, actor, name: str, kind: OpdKind, short_name: 
     if regency.level != RegionLevel.REGENCY:
         raise ValidationError(_("OPD hanya dapat ditambahkan pada kabupaten/kota."))
     _check_unique_name(regency, name)
-    return Opd.objects.create(regency=regency, name=name.strip(), short_name=short_name.strip(), kind=kind)
+    opd = Opd(regency=regency, name=name.strip(), short_name=short_name.strip(), kind=kind)
+    check_lengths(opd, ["name", "short_name"])
+    opd.save()
+    return opd
 
 
 @transaction.atomic
@@ -33,5 +37,6 @@ def opd_update(*, opd: Opd, actor, name: str, kind: OpdKind, short_name: str = "
         raise PermissionDenied
     _check_unique_name(opd.regency, name, exclude_pk=opd.pk)
     opd.name, opd.short_name, opd.kind = name.strip(), short_name.strip(), kind
+    check_lengths(opd, ["name", "short_name"])
     opd.save()
     return opd

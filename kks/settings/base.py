@@ -99,6 +99,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# The client address (kks/clientip.py): X-Forwarded-For is read only from these proxies (addresses or
+# networks, comma-separated; empty: never, every client is its socket address). nginx on the same host:
+# KKS_TRUSTED_PROXIES=127.0.0.1.
+KKS_TRUSTED_PROXIES = env.list("KKS_TRUSTED_PROXIES", default=[])
+AXES_CLIENT_IP_CALLABLE = "kks.clientip.client_ip"
+
+# Rate limits (kks/ratelimit.py) on top of axes' per-account lockout; counted in the "default" cache,
+# which must be shared by every web process in production (Redis, see production.py).
+RATELIMIT_ENABLE = env.bool("KKS_RATELIMIT_ENABLE", default=True)
+KKS_RATE_LOGIN_PER_CLIENT = env.str("KKS_RATE_LOGIN_PER_CLIENT", default="30/10m")
+KKS_RATE_LOGIN_PER_ACCOUNT = env.str("KKS_RATE_LOGIN_PER_ACCOUNT", default="20/h")
+KKS_RATE_PASSWORD_RESET_PER_CLIENT = env.str("KKS_RATE_PASSWORD_RESET_PER_CLIENT", default="10/h")
+KKS_RATE_PASSWORD_RESET_PER_ACCOUNT = env.str("KKS_RATE_PASSWORD_RESET_PER_ACCOUNT", default="3/h")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kks"}}
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
@@ -149,6 +163,9 @@ CELERY_TASK_IGNORE_RESULT = True
 # (checked by `manage.py check`, see evaluations/checks.py).
 KKS_REPORT_SOFT_TIME_LIMIT = env.int("KKS_REPORT_SOFT_TIME_LIMIT", default=540)
 KKS_REPORT_HARD_TIME_LIMIT = env.int("KKS_REPORT_HARD_TIME_LIMIT", default=600)
+# Characters of free text one dossier prints at most (each text is also cut at its own limit); past it,
+# texts are cut with a note, so rows stored over the limits cannot push a render past the time limit.
+KKS_DOSSIER_TEXT_BUDGET = env.int("KKS_DOSSIER_TEXT_BUDGET", default=800_000)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=900)}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -181,9 +198,13 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-# Content-Security-Policy: everything is served from our own origin (no CDN).
+CSRF_FAILURE_VIEW = "kks.views.csrf_failure"
+# Content-Security-Policy on every response, the admin included: everything is served from our own origin
+# (no CDN), no inline script and no inline style anywhere. The one inline <style> Django's admin can emit
+# (change_list.html, when a ModelAdmin turns both action bars off) is allowed by its hash only.
+KKS_CSP_ADMIN_STYLE_HASH = "'sha256-blvLUW3UscWqsXGByNOqdBboM+ShWAuugp2mC/wbafU='"
 KKS_CSP = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
+    f"default-src 'self'; img-src 'self' data:; style-src 'self' {KKS_CSP_ADMIN_STYLE_HASH}; script-src 'self'; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 

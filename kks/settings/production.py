@@ -26,11 +26,15 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_COOKIE_AGE", default=8 * 3600)
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=STATIC_ROOT)
 
-# Behind nginx every request comes from the proxy's address: django-axes must
-# count failed logins per real client, taken from X-Forwarded-For as appended
-# by the trusted proxies (see docs/deploy.md).
-KKS_TRUSTED_PROXY_COUNT = env.int("KKS_TRUSTED_PROXY_COUNT", default=1)
-AXES_CLIENT_IP_CALLABLE = "kks.middleware.client_ip"
+# Rate limits and lockouts count per client across every gunicorn worker and host: a shared cache.
+# Behind nginx set KKS_TRUSTED_PROXIES (see docs/deploy.md), else every client is the proxy's address.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env.str("KKS_CACHE_URL", default="redis://127.0.0.1:6379/1"),
+        "KEY_PREFIX": "kks",
+    }
+}
 
 if env.str("AWS_STORAGE_BUCKET_NAME", default=""):
     # S3-compatible object storage for evidence and PDFs (see docs/deploy.md). Credentials come

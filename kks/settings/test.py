@@ -24,3 +24,6 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 CELERY_TASK_EAGER_PROPAGATES = True
 AXES_ENABLED = env.bool("AXES_ENABLED", default=False)
 WHITENOISE_AUTOREFRESH = True
+# Like axes: off by default so hundreds of test logins from 127.0.0.1 do not trip it; the tests of
+# the limits (kks/tests/test_rate_limits.py) switch it on with a fresh cache.
+RATELIMIT_ENABLE = env.bool("KKS_RATELIMIT_ENABLE", default=False)

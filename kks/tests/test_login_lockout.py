@@ -4,7 +4,7 @@ import pytest
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
 
-from kks.middleware import client_ip
+from kks.clientip import client_ip
 
 pytestmark = pytest.mark.django_db
 
@@ -87,7 +87,7 @@ def test_locked_out_user_can_log_in_after_an_admin_resets_the_lock(client, coord
     assert is_logged_in(client)
 
 
-@override_settings(AXES_ENABLED=True, AXES_CLIENT_IP_CALLABLE="kks.middleware.client_ip", KKS_TRUSTED_PROXY_COUNT=1)
+@override_settings(AXES_ENABLED=True, KKS_TRUSTED_PROXIES=["127.0.0.1"])
 def test_behind_a_proxy_each_client_is_counted_by_its_forwarded_address(client, coordinator):
     from axes.utils import reset
 
@@ -111,20 +111,52 @@ def test_behind_a_proxy_each_client_is_counted_by_its_forwarded_address(client, 
     reset()
 
 
+@override_settings(AXES_ENABLED=True)
+def test_without_a_trusted_proxy_a_forged_forwarded_header_does_not_escape_the_lockout(client, coordinator):
+    """Issue 12: behind no proxy a client-sent X-Forwarded-For was trusted, so each try got a new address."""
+    from axes.utils import reset
+
+    reset()
+    for n in range(5):
+        client.post(
+            reverse("login"),
+            {"username": "koordinator", "password": "salah"},
+            REMOTE_ADDR="203.0.113.7",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+        )
+    response = client.post(
+        reverse("login"),
+        {"username": "koordinator", "password": PASSWORD},
+        REMOTE_ADDR="203.0.113.7",
+        HTTP_X_FORWARDED_FOR="198.51.100.99",
+    )
+    assert response.status_code == 429
+    reset()
+
+
 @pytest.mark.parametrize(
-    ("count", "forwarded", "expected"),
+    ("trusted", "remote", "forwarded", "expected"),
     [
-        (0, "203.0.113.7", "10.0.0.2"),  # no proxy configured: the socket address
-        (1, "203.0.113.7", "203.0.113.7"),
-        (1, "1.2.3.4, 203.0.113.7", "203.0.113.7"),  # the left entry is the client's own claim
-        (2, "1.2.3.4, 203.0.113.7, 10.0.0.9", "203.0.113.7"),
-        (1, "", "10.0.0.2"),
-        (2, "203.0.113.7", "10.0.0.2"),  # fewer entries than proxies: do not trust it
-        (1, "not-an-address", "10.0.0.2"),
-        (1, "2001:db8::1", "2001:db8::1"),
+        ([], "10.0.0.2", "203.0.113.7", "10.0.0.2"),  # no proxy configured: the socket address
+        (["127.0.0.1"], "10.0.0.2", "203.0.113.7", "10.0.0.2"),  # the peer is no trusted proxy
+        (["127.0.0.1"], "127.0.0.1", "203.0.113.7", "203.0.113.7"),
+        (["127.0.0.1"], "127.0.0.1", "1.2.3.4, 203.0.113.7", "203.0.113.7"),  # the left entry is a claim
+        (["10.0.0.0/24"], "10.0.0.2", "1.2.3.4, 203.0.113.7, 10.0.0.9", "203.0.113.7"),  # two trusted hops
+        (["127.0.0.1"], "127.0.0.1", "", "127.0.0.1"),
+        (["127.0.0.1"], "127.0.0.1", "not-an-address", "127.0.0.1"),
+        (["127.0.0.1"], "127.0.0.1", "1.2.3.4, not-an-address", "127.0.0.1"),
+        (["127.0.0.1"], "127.0.0.1", "127.0.0.1", "127.0.0.1"),  # only proxies: the left-most of them
+        (["::1"], "::1", "2001:db8::1", "2001:db8::1"),
+        (["127.0.0.1"], "", "203.0.113.7", ""),
     ],
 )
-def test_client_ip_takes_the_address_appended_by_the_trusted_proxy(settings, count, forwarded, expected):
-    settings.KKS_TRUSTED_PROXY_COUNT = count
-    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=forwarded)
+def test_client_ip_trusts_forwarded_for_only_from_a_trusted_proxy(settings, trusted, remote, forwarded, expected):
+    settings.KKS_TRUSTED_PROXIES = trusted
+    request = RequestFactory().get("/", REMOTE_ADDR=remote, HTTP_X_FORWARDED_FOR=forwarded)
     assert client_ip(request) == expected
+
+
+def test_axes_uses_the_project_client_address():
+    from django.conf import settings
+
+    assert settings.AXES_CLIENT_IP_CALLABLE == "kks.clientip.client_ip"

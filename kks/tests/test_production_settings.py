@@ -99,7 +99,7 @@ def test_production_cookies_are_secure_and_http_only():
     assert values["SECURE_SSL_REDIRECT"] is True
     assert values["SECURE_HSTS_SECONDS"] >= 31536000
     assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
-    assert values["AXES_CLIENT_IP_CALLABLE"] == "kks.middleware.client_ip"
+    assert values["AXES_CLIENT_IP_CALLABLE"] == "kks.clientip.client_ip"
 
 
 def test_production_stores_files_in_a_private_s3_bucket_when_one_is_configured():
@@ -202,3 +202,28 @@ def test_whitenoise_serves_hashed_static_files_in_production(collected_static):
     status, cache_control = result.stdout.strip().splitlines()[-1].split(" ", 1)
     assert status == "200"
     assert "immutable" in cache_control
+
+
+def test_production_ignores_a_client_sent_forwarded_header_unless_a_proxy_is_configured():
+    """Issue 12: behind no proxy, any client-sent X-Forwarded-For was trusted by the lockout."""
+    code = """
+        import django
+        django.setup()
+        from axes.helpers import get_client_ip_address
+        from django.test import RequestFactory
+        forged = RequestFactory().get("/", REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="198.51.100.1")
+        proxied = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.1")
+        print(get_client_ip_address(forged), get_client_ip_address(proxied))
+    """
+    result = run_python(code, production_env())
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["203.0.113.7", "127.0.0.1"]
+    result = run_python(code, production_env(KKS_TRUSTED_PROXIES="127.0.0.1"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-2:] == ["203.0.113.7", "198.51.100.1"]
+
+
+def test_production_counts_rate_limits_in_a_shared_redis_cache():
+    values = settings_values(["CACHES"], KKS_CACHE_URL="redis://10.0.0.11:6379/3")
+    assert values["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["CACHES"]["default"]["LOCATION"] == "redis://10.0.0.11:6379/3"

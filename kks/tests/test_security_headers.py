@@ -11,6 +11,9 @@ def assert_security_headers(response):
     directives = dict(part.strip().split(" ", 1) for part in csp.split(";") if part.strip())
     assert directives["default-src"] == "'self'"
     assert directives["script-src"] == "'self'"  # no inline or eval'd script anywhere
+    # No inline style either: only our own stylesheets and the hash of the admin's one <style> block.
+    assert directives["style-src"].split() == ["'self'", "'sha256-blvLUW3UscWqsXGByNOqdBboM+ShWAuugp2mC/wbafU='"]
+    assert "unsafe" not in csp
     assert directives["object-src"] == "'none'"
     assert directives["frame-ancestors"] == "'none'"
     assert directives["form-action"] == "'self'"
@@ -52,3 +55,41 @@ def test_pages_contain_no_inline_script(client, coordinator, assessment):
             assert "src=" in opening, f"inline <script> on {url}: {opening[:80]}"
         assert " onclick=" not in html
         assert " onload=" not in html
+
+
+def test_admin_pages_have_the_same_policy(client, admin_user):
+    """Issue 12: no CSP on /admin/."""
+    assert_security_headers(client.get("/admin/login/"))
+    client.force_login(admin_user)
+    for url in ("/admin/", "/admin/forums/user/", f"/admin/forums/user/{admin_user.pk}/change/", "/admin/jsi18n/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert_security_headers(response)
+
+
+def test_the_hash_matches_the_admin_inline_style_block():
+    import base64
+    import hashlib
+    import re
+    from pathlib import Path
+
+    import django
+    from django.conf import settings
+
+    template = Path(django.__file__).parent / "contrib/admin/templates/admin/change_list.html"
+    blocks = re.findall(r"<style>(.*?)</style>", template.read_text(), re.DOTALL)
+    assert len(blocks) == 1
+    digest = base64.b64encode(hashlib.sha256(blocks[0].encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in settings.KKS_CSP
+
+
+def test_a_csrf_failure_is_a_plain_page_without_inline_style(client, coordinator):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post("/akun/login/", {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Formulir kedaluwarsa" in html
+    assert "<style" not in html
+    assert_security_headers(response)
