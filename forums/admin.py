@@ -106,3 +106,11 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ("person_name", "user__username", "user__first_name", "user__last_name", "body__name")
     autocomplete_fields = ("body", "user")
     list_select_related = ("body", "user")
+
+
+def _superusers_only(request) -> bool:
+    """The Django admin is for superusers; everyone else works through the application's pages."""
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = _superusers_only
