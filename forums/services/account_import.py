@@ -34,7 +34,7 @@ STAGED_FOR = timedelta(hours=6)
 FIELDS = ("username", "full_name", "email", "phone", "role", "region_code", "opd_short_name")
 REQUIRED_COLUMNS = ("username", "full_name", "email", "role", "region_code")
 COLUMN_LABELS = {
-    "username": gettext_lazy("username"),
+    "username": "username",  # the column name itself
     "full_name": gettext_lazy("nama lengkap"),
     "email": gettext_lazy("email"),
     "phone": gettext_lazy("telepon"),
