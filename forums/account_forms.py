@@ -31,7 +31,13 @@ def _role_choices(actor) -> list[tuple[str, str]]:
 class UserFilterForm(forms.Form):
     q = forms.CharField(label=_("Cari"), required=False, max_length=100)
     role = forms.ChoiceField(label=_("Peran"), required=False)
-    region = RegionField(label=_("Wilayah"), required=False, queryset=Region.objects.none(), empty_label=_("Semua"))
+    region = RegionField(
+        label=_("Wilayah"),
+        required=False,
+        queryset=Region.objects.none(),
+        empty_label=_("Semua"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
     status = forms.ChoiceField(
         label=_("Status"),
         required=False,
@@ -166,8 +172,6 @@ class ImportUploadForm(forms.Form):
             "Paling banyak 2.000 baris dan 2 MB."
         ),
         widget=forms.ClearableFileInput(
-            attrs={
-                "accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            }
+            attrs={"accept": ".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
         ),
     )

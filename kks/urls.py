@@ -11,9 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("akun/login/", LoginView.as_view(authentication_form=LoginForm), name="login"),
-    path(
-        "akun/undangan/<uidb64>/<token>/", InvitationConfirmView.as_view(), name="invitation-confirm"
-    ),
+    path("akun/undangan/<uidb64>/<token>/", InvitationConfirmView.as_view(), name="invitation-confirm"),
     path("akun/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("lembaga/", include("forums.urls")),

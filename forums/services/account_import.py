@@ -130,7 +130,7 @@ def _read_csv(data: bytes) -> list[list[str]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ImportFileError(
-            _("Berkas CSV bukan UTF-8 (byte %(pos)d). Simpan ulang sebagai \"CSV UTF-8\".") % {"pos": exc.start + 1}
+            _('Berkas CSV bukan UTF-8 (byte %(pos)d). Simpan ulang sebagai "CSV UTF-8".') % {"pos": exc.start + 1}
         ) from None
     if "\x00" in text:
         raise ImportFileError(_("Berkas CSV rusak: berisi karakter NUL."))
@@ -191,9 +191,7 @@ def _rows_from_table(table: list[list[str]]) -> list[tuple[int, dict[str, str]]]
             columns[index] = key
     missing = [str(COLUMN_LABELS[c]) for c in REQUIRED_COLUMNS if c not in columns.values()]
     if missing:
-        raise ImportFileError(
-            _("Baris judul tidak memuat kolom: %(columns)s.") % {"columns": ", ".join(missing)}
-        )
+        raise ImportFileError(_("Baris judul tidak memuat kolom: %(columns)s.") % {"columns": ", ".join(missing)})
     body = numbered[1:]
     if not body:
         raise ImportFileError(_("Berkas tidak berisi baris data."))
@@ -304,7 +302,8 @@ def _check_rows(rows: list[ImportRow], actor) -> list[AccountData]:
             if email in seen_emails:
                 add(
                     "email",
-                    _("E-mail %(email)s sudah ada di baris %(row)d.") % {"email": v["email"], "row": seen_emails[email]},
+                    _("E-mail %(email)s sudah ada di baris %(row)d.")
+                    % {"email": v["email"], "row": seen_emails[email]},
                 )
             else:
                 seen_emails[email] = row.number
@@ -343,7 +342,9 @@ def preview_from_values(*, file_name: str, rows: list[dict], actor) -> ImportPre
     """Check staged rows again (the database may have changed since the upload)."""
     preview = ImportPreview(
         file_name=file_name,
-        rows=[ImportRow(number=int(r["number"]), values={k: str(r["values"].get(k, "")) for k in FIELDS}) for r in rows],
+        rows=[
+            ImportRow(number=int(r["number"]), values={k: str(r["values"].get(k, "")) for k in FIELDS}) for r in rows
+        ],
     )
     _check_rows(preview.rows, actor)
     return preview

@@ -340,8 +340,7 @@ def user_transfer(
             predecessor.opd,
         )
         successor = user_create(data=new_successor, actor=actor)
-    else:
-        assert successor is not None
+    elif successor is not None:
         successor = User.objects.select_for_update().get(pk=successor.pk)
         if not can_manage_user(actor, successor):
             raise PermissionDenied

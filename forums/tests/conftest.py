@@ -61,6 +61,7 @@ def staged_import(provincial, regency):
     from forums.services.account_import import users_import_parse, users_import_stage
 
     upload = SimpleUploadedFile(
-        "akun.csv", b"username,nama lengkap,email,peran,kode wilayah\nkoor_baru,Ani,ani@example.test,forum_coordinator,35.71\n"
+        "akun.csv",
+        b"username,nama lengkap,email,peran,kode wilayah\nkoor_baru,Ani,ani@example.test,forum_coordinator,35.71\n",
     )
     return users_import_stage(preview=users_import_parse(file=upload, actor=provincial), actor=provincial)

@@ -160,7 +160,11 @@ def test_scope_and_predicates_agree(world, actor):
     for role in Role:
         for key in ("province", "regency", "sibling", "other_province", "other_regency", None):
             region = world[key] if key else None
-            opds = [o for o in (world["opd"], world["sibling_opd"], world["other_opd"]) if region and o.regency_id == region.pk]
+            opds = [
+                o
+                for o in (world["opd"], world["sibling_opd"], world["other_opd"])
+                if region and o.regency_id == region.pk
+            ]
             for opd in opds if role == Role.OPD_OFFICER else [None]:
                 target = UserFactory(role=role, region=region, opd=opd)
                 creatable = can_create_user_with(user, role=role, region=region, opd=opd)

@@ -56,7 +56,8 @@ def test_invite_creates_an_account_without_password_and_mails_a_link(
         "0812",
     )
     assert not user.has_usable_password()
-    assert not user.is_staff and not user.is_superuser
+    assert not user.is_staff
+    assert not user.is_superuser
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["budi@example.test"]
@@ -68,10 +69,13 @@ def test_invite_creates_an_account_without_password_and_mails_a_link(
 
 
 def test_no_mail_when_the_transaction_rolls_back(provincial, regency, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
+    def create_then_fail():
+        with transaction.atomic():
             user_create(data=coordinator_data(regency), actor=provincial)
             raise RuntimeError
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):
+        create_then_fail()
 
     assert callbacks == []
     assert mail.outbox == []
@@ -122,7 +126,10 @@ def test_a_coordinator_invites_opd_officers_of_their_regency_only(coordinator, r
         ({"region": sibling, "opd": OpdFactory(regency=sibling)}, "region"),
     ]:
         with pytest.raises(ValidationError) as exc:
-            user_create(data=AccountData(**{**data.__dict__, "username": "x", "email": "x@example.test", **bad}), actor=coordinator)
+            user_create(
+                data=AccountData(**{**data.__dict__, "username": "x", "email": "x@example.test", **bad}),
+                actor=coordinator,
+            )
         assert field in exc.value.error_dict
 
 
@@ -133,7 +140,11 @@ def test_only_managers_invite(reviewer, regency):
 
 
 def test_update_keeps_the_username_and_checks_scope(provincial, coordinator, regency, other_regency, outsider):
-    user_update(user=coordinator, data=coordinator_data(regency, username="ignored", email="baru@example.test"), actor=provincial)
+    user_update(
+        user=coordinator,
+        data=coordinator_data(regency, username="ignored", email="baru@example.test"),
+        actor=provincial,
+    )
     coordinator.refresh_from_db()
     assert (coordinator.username, coordinator.email, coordinator.first_name) == (
         "koordinator",
@@ -204,11 +215,20 @@ def busy_coordinator(coordinator, forum, assessment, cycle):
     read_note = Notification.objects.create(
         recipient=coordinator, verb="sent_back", message="y", response=response, read_at=timezone.now()
     )
-    job = ReportJob.objects.create(kind=ReportKind.DOSSIER, cycle=cycle, assessment=assessment, requested_by=coordinator)
+    job = ReportJob.objects.create(
+        kind=ReportKind.DOSSIER, cycle=cycle, assessment=assessment, requested_by=coordinator
+    )
     done = ReportJob.objects.create(
         kind=ReportKind.DOSSIER, cycle=cycle, assessment=assessment, requested_by=coordinator, status=JobStatus.READY
     )
-    return {"running": running, "ended": ended, "open_note": open_note, "read_note": read_note, "job": job, "done": done}
+    return {
+        "running": running,
+        "ended": ended,
+        "open_note": open_note,
+        "read_note": read_note,
+        "job": job,
+        "done": done,
+    }
 
 
 def test_transfer_to_a_new_account_hands_over_the_open_work(
@@ -216,7 +236,9 @@ def test_transfer_to_a_new_account_hands_over_the_open_work(
 ):
     new = AccountData(username="pengganti", full_name="Rina", email="rina@example.test", role="", region=None)
     with django_capture_on_commit_callbacks(execute=True):
-        transfer = user_transfer(predecessor=coordinator, new_successor=new, reason="SK mutasi 12/2026", actor=provincial)
+        transfer = user_transfer(
+            predecessor=coordinator, new_successor=new, reason="SK mutasi 12/2026", actor=provincial
+        )
 
     successor = transfer.successor
     today = timezone.localdate()

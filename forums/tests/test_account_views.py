@@ -78,6 +78,7 @@ def test_invite_edit_deactivate_reactivate(client, provincial, regency, django_c
 
 def test_list_filters_and_search(client, provincial, coordinator, reviewer):
     client.force_login(provincial)
+
     def listed(**params):
         return {u.username for u in client.get(reverse("accounts:user-list"), params).context["page"]}
 
@@ -126,14 +127,20 @@ def test_transfer_page_needs_a_successor(client, provincial, coordinator):
 
 def test_import_flow_bad_file_then_fixed(client, provincial, regency, django_capture_on_commit_callbacks):
     client.force_login(provincial)
-    bad = _csv("koor_1;Ani;ani@example.test;;forum_coordinator;35.71;", "koor_2;Budi;budi@example.test;;forum_coordinator;99.99;")
+    bad = _csv(
+        "koor_1;Ani;ani@example.test;;forum_coordinator;35.71;",
+        "koor_2;Budi;budi@example.test;;forum_coordinator;99.99;",
+    )
     response = client.post(reverse("accounts:user-import"), {"file": bad})
     assert response.status_code == 200
     assert "Baris 3, kolom kode wilayah: Kode wilayah 99.99 tidak dikenal." in response.content.decode()
     assert not UserImport.objects.exists()
     assert not User.objects.filter(username="koor_1").exists()
 
-    good = _csv("koor_1;Ani;ani@example.test;;forum_coordinator;35.71;", "koor_2;Budi;budi@example.test;;Koordinator Forum KKS;35.71;")
+    good = _csv(
+        "koor_1;Ani;ani@example.test;;forum_coordinator;35.71;",
+        "koor_2;Budi;budi@example.test;;Koordinator Forum KKS;35.71;",
+    )
     response = client.post(reverse("accounts:user-import"), {"file": good})
     staged = UserImport.objects.get()
     assert response["Location"] == reverse("accounts:user-import-preview", args=[staged.pk])
@@ -159,7 +166,11 @@ def test_invitation_link_sets_the_password_once(client, provincial, regency, dja
     with django_capture_on_commit_callbacks(execute=True):
         user = user_create(
             data=AccountData(
-                username="baru", full_name="Baru", email="baru@example.test", role=Role.FORUM_COORDINATOR, region=regency
+                username="baru",
+                full_name="Baru",
+                email="baru@example.test",
+                role=Role.FORUM_COORDINATOR,
+                region=regency,
             ),
             actor=provincial,
         )

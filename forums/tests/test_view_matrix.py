@@ -37,10 +37,10 @@ ACCOUNT_MANAGERS = {
     "outsider": 200,
 }
 # The regency's health reviewer is managed by the provincial official (and the admin).
-REVIEWER_MANAGERS = {p: 404 for p in ACCOUNT_MANAGERS} | {"provincial": 200, "admin_user": 200}
+REVIEWER_MANAGERS = dict.fromkeys(ACCOUNT_MANAGERS, 404) | {"provincial": 200, "admin_user": 200}
 REVIEWER_MANAGERS_POST = {p: 302 if code == 200 else code for p, code in REVIEWER_MANAGERS.items()}
 # The OPD officer is managed by their regency's forum coordinator (and the admin).
-OFFICER_MANAGERS = {p: 404 for p in ACCOUNT_MANAGERS} | {"coordinator": 200, "admin_user": 200}
+OFFICER_MANAGERS = dict.fromkeys(ACCOUNT_MANAGERS, 404) | {"coordinator": 200, "admin_user": 200}
 # An upload staged by the provincial official is theirs alone.
 OWN_IMPORT = {p: 404 if code == 200 else code for p, code in ACCOUNT_MANAGERS.items()} | {"provincial": 200}
 OWN_IMPORT_DONE = {p: 302 if code == 200 else code for p, code in OWN_IMPORT.items()}

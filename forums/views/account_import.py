@@ -52,9 +52,7 @@ def import_preview(request, pk):
         else:
             messages.success(request, _("%(count)d akun diimpor; undangan dikirim.") % {"count": len(users)})
             return redirect("accounts:user-import-result", pk=staged.pk)
-    return render(
-        request, "forums/user_import_preview.html", {"staged": staged, "preview": preview, "usable": usable}
-    )
+    return render(request, "forums/user_import_preview.html", {"staged": staged, "preview": preview, "usable": usable})
 
 
 @login_required

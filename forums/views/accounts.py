@@ -43,7 +43,10 @@ def user_list(request):
         if data["q"]:
             q = data["q"]
             users = users.filter(
-                Q(username__icontains=q) | Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(email__icontains=q)
+                Q(username__icontains=q)
+                | Q(first_name__icontains=q)
+                | Q(last_name__icontains=q)
+                | Q(email__icontains=q)
             )
         if data["role"]:
             users = users.filter(role=data["role"])
@@ -55,9 +58,7 @@ def user_list(request):
         users = users.filter(is_active=False)
     page = Paginator(users, 50).get_page(request.GET.get("page"))
     query = urlencode({k: v for k, v in request.GET.items() if k != "page" and v})
-    return render(
-        request, "forums/user_list.html", {"form": form, "page": page, "query": query, "me": request.user.pk}
-    )
+    return render(request, "forums/user_list.html", {"form": form, "page": page, "query": query, "me": request.user.pk})
 
 
 @login_required
@@ -72,7 +73,8 @@ def user_create(request):
         else:
             messages.success(
                 request,
-                _("Akun %(user)s dibuat; undangan dikirim ke %(email)s.") % {"user": user.username, "email": user.email},
+                _("Akun %(user)s dibuat; undangan dikirim ke %(email)s.")
+                % {"user": user.username, "email": user.email},
             )
             return redirect("accounts:user-list")
     return render(request, "forums/user_form.html", {"form": form})

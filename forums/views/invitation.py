@@ -17,7 +17,7 @@ class InvitationConfirmView(PasswordResetConfirmView):
 
     template_name = "registration/invitation_confirm.html"
     success_url = reverse_lazy("login")
-    reset_url_token = "atur-sandi"
+    reset_url_token = "atur-sandi"  # noqa: S105 - a URL segment, not a secret
 
     def get_user(self, uidb64):
         user = super().get_user(uidb64)
@@ -27,7 +27,8 @@ class InvitationConfirmView(PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        messages.success(self.request, _("Kata sandi tersimpan. Silakan masuk dengan nama pengguna %(name)s.") % {
-            "name": form.user.username
-        })
+        messages.success(
+            self.request,
+            _("Kata sandi tersimpan. Silakan masuk dengan nama pengguna %(name)s.") % {"name": form.user.username},
+        )
         return response
