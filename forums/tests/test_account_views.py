@@ -205,3 +205,17 @@ def test_the_django_admin_is_for_superusers_only(client, admin_user):
     assert client.get("/admin/").status_code == 302
     client.force_login(admin_user)
     assert client.get("/admin/").status_code == 200
+
+
+def test_transfers_are_read_only_in_the_admin(client, admin_user, provincial, coordinator):
+    from forums.services.accounts import AccountData, user_transfer
+
+    new = AccountData(username="pengganti", full_name="Rina", email="rina@example.test", role="", region=None)
+    transfer = user_transfer(predecessor=coordinator, new_successor=new, reason="SK 1/2026", actor=provincial)
+    client.force_login(admin_user)
+
+    assert client.get("/admin/forums/usertransfer/").status_code == 200
+    page = client.get(f"/admin/forums/usertransfer/{transfer.pk}/change/")
+    assert page.status_code == 200
+    assert b"SK 1/2026" in page.content
+    assert client.get("/admin/forums/usertransfer/add/").status_code == 403
