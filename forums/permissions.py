@@ -433,6 +433,16 @@ def can_manage_accounts(user) -> bool:
     return bool(roles_assignable_by(user))
 
 
+# The roles that account_grants gives anything to (with a region of the right level).
+ACCOUNT_MANAGER_ROLES = frozenset({Role.ADMIN, Role.PROVINCIAL_OFFICIAL, Role.FORUM_COORDINATOR})
+
+
+def shows_account_pages(user) -> bool:
+    """For the navigation, without a query: can_manage_accounts for everyone whose region fits their role."""
+    role = role_of(user)
+    return role == Role.ADMIN or (role in ACCOUNT_MANAGER_ROLES and user.region_id is not None)
+
+
 def regions_assignable_by(user, role: str | None = None) -> QuerySet[Region]:
     """Provinces and kabupaten/kota where ``user`` may place an account (of ``role`` when given)."""
     regions = Region.objects.filter(level__in=[RegionLevel.PROVINCE, RegionLevel.REGENCY])

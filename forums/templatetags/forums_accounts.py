@@ -2,11 +2,11 @@
 
 from django import template
 
-from forums.permissions import can_manage_accounts
+from forums.permissions import shows_account_pages
 
 register = template.Library()
 
 
 @register.filter
 def manages_accounts(user) -> bool:
-    return can_manage_accounts(user)
+    return shows_account_pages(user)

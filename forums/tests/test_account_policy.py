@@ -12,6 +12,7 @@ from forums.permissions import (
     regions_assignable_by,
     role_fits_region,
     roles_assignable_by,
+    shows_account_pages,
     users_visible_to,
 )
 from forums.tests.factories import OpdFactory, RegencyFactory, UserFactory
@@ -174,3 +175,8 @@ def test_scope_and_predicates_agree(world, actor):
                     assert can_manage_user(user, target) is (account_grants(user) is None), (actor, role, key)
                 if region is not None:
                     assert regions_assignable_by(user, role).filter(pk=region.pk).exists() is creatable
+
+
+@pytest.mark.parametrize("actor", PERSONAS)
+def test_the_navigation_shortcut_agrees_with_the_grants(world, actor):
+    assert shows_account_pages(world[actor]) is can_manage_accounts(world[actor])
