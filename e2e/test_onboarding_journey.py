@@ -10,6 +10,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from forums.models import User
@@ -114,3 +115,32 @@ def test_provincial_official_onboards_coordinators(
     ani.goto(f"{live_server.url}{link}")
     expect(ani.get_by_text("Tautan undangan ini tidak berlaku lagi")).to_be_visible()
     context.close()
+
+
+def test_other_account_pages_pass_axe_on_phone_and_desktop(
+    transactional_db, coordinator, opd_officer, provincial, reviewer, session_page, live_server
+):
+    pages = {
+        provincial: [
+            ("create", reverse("accounts:user-create")),
+            ("edit", reverse("accounts:user-edit", args=[reviewer.pk])),
+            ("deactivate", reverse("accounts:user-deactivate", args=[reviewer.pk])),
+            ("reactivate", reverse("accounts:user-reactivate", args=[reviewer.pk])),
+            ("transfer", reverse("accounts:user-transfer", args=[reviewer.pk])),
+            ("import", reverse("accounts:user-import")),
+        ],
+        coordinator: [
+            ("list-coordinator", reverse("accounts:user-list")),
+            ("create-coordinator", reverse("accounts:user-create")),
+            ("edit-officer", reverse("accounts:user-edit", args=[opd_officer.pk])),
+        ],
+    }
+    for user, visits in pages.items():
+        for size, context_args in (("desktop", {"viewport": {"width": 1280, "height": 900}}), ("phone", PHONE)):
+            page = session_page(user, **context_args)
+            for name, url in visits:
+                response = page.goto(f"{live_server.url}{url}")
+                assert response.status == 200, url
+                expect(page.get_by_role("heading", level=1)).to_have_count(1)
+                axe_check(page, context=f"{name} ({size})")
+                screenshot(page, f"accounts-{name}-{size}", full_page=True)
