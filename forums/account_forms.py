@@ -63,7 +63,15 @@ class AccountForm(AccountFieldsMixin):
         label=_("Nama pengguna"), max_length=150, help_text=_("Huruf, angka dan @ . + - _; tidak dapat diubah nanti.")
     )
     role = forms.ChoiceField(label=_("Peran"))
-    region = RegionField(label=_("Wilayah tugas"), queryset=Region.objects.none(), required=False)
+    region = RegionField(
+        label=_("Wilayah tugas"),
+        queryset=Region.objects.none(),
+        required=False,
+        help_text=_(
+            "Kabupaten/kota untuk koordinator dan petugas OPD; provinsi untuk Tim Pembina Provinsi; "
+            "provinsi atau kabupaten/kota untuk reviewer."
+        ),
+    )
     opd = OpdField(
         label=_("OPD"),
         queryset=Opd.objects.none(),
@@ -95,6 +103,10 @@ class AccountForm(AccountFieldsMixin):
         self.fields["region"].queryset = regions
         if regions.count() == 1:
             self.fields["region"].empty_label = None
+        elif Role.NATIONAL_VERIFIER in roles_assignable_by(actor):
+            self.fields["region"].empty_label = _("— tanpa wilayah (tingkat pusat) —")
+        else:
+            self.fields["region"].empty_label = _("— pilih wilayah —")
         if Role.OPD_OFFICER in roles_assignable_by(actor):
             opd_regions = regions_assignable_by(actor, Role.OPD_OFFICER)
             self.fields["opd"].queryset = Opd.objects.filter(regency__in=opd_regions).select_related("regency")
