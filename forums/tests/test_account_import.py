@@ -238,3 +238,30 @@ def test_command_actor_and_missing_file(provincial, admin_user, regency, tmp_pat
     with pytest.raises(CommandError):
         call_command("import_users", str(path), "--user", "provinsi")  # above the provincial official
     assert not User.objects.filter(username="rev").exists()
+
+
+def test_xlsx_bad_row_is_named_by_its_sheet_row(provincial, regency):
+    rows = [
+        HEADER.split(","),
+        [None] * 7,  # a blank row keeps its number in the sheet
+        ["koor_a", "Ani", "ani@example.test", None, "forum_coordinator", 35.71, None],  # a number cell
+        ["koor_b", "Budi", "budi@example.test", None, "forum_coordinator", "35.99", None],
+    ]
+    preview = users_import_parse(file=xlsx_file(rows), actor=provincial)
+
+    assert preview.rows[0].ok, preview.rows[0].error_lines()
+    assert preview.rows[1].error_lines() == ["Baris 4, kolom kode wilayah: Kode wilayah 35.99 tidak dikenal."]
+
+
+def test_xlsx_missing_header_columns(provincial):
+    preview = users_import_parse(file=xlsx_file([["username", "email"], ["a", "a@example.test"]]), actor=provincial)
+    assert preview.file_errors == ["Baris judul tidak memuat kolom: nama lengkap, peran, kode wilayah."]
+
+
+def test_english_headers_and_labels(provincial, regency):
+    upload = csv_file(
+        "koor_a,Ani,ani@example.test,,Forum KKS Coordinator,35.71,",
+        header="Username,Full name,E-mail,Phone,Role,Region code,OPD short name",
+    )
+    preview = users_import_parse(file=upload, actor=provincial)
+    assert preview.ok, preview.error_lines()
