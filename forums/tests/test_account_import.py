@@ -265,3 +265,22 @@ def test_english_headers_and_labels(provincial, regency):
     )
     preview = users_import_parse(file=upload, actor=provincial)
     assert preview.ok, preview.error_lines()
+
+
+def test_a_failure_in_the_middle_of_the_commit_writes_nothing(provincial, regency, sibling, monkeypatch):
+    preview = users_import_parse(file=csv_file(*GOOD), actor=provincial)
+    real_write = account_import.account_write
+    written = []
+
+    def failing_write(*, data, actor):
+        if written:
+            raise RuntimeError("disk full")
+        written.append(data.username)
+        return real_write(data=data, actor=actor)
+
+    monkeypatch.setattr(account_import, "account_write", failing_write)
+    with pytest.raises(RuntimeError):
+        users_import_commit(preview=preview, actor=provincial)
+
+    assert written == ["koor_a"]
+    assert not User.objects.filter(username="koor_a").exists()
