@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from .models import Body, Membership, Opd, OpdKind, Region, User
+from .models import Body, Membership, Opd, OpdKind, Region, User, UserTransfer
 
 
 @admin.register(User)
@@ -106,3 +106,29 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ("person_name", "user__username", "user__first_name", "user__last_name", "body__name")
     autocomplete_fields = ("body", "user")
     list_select_related = ("body", "user")
+
+
+@admin.register(UserTransfer)
+class UserTransferAdmin(admin.ModelAdmin):
+    """The record of each mutasi, read-only (written by the transfer service)."""
+
+    list_display = ("at", "predecessor", "successor", "actor", "memberships_moved", "notifications_moved")
+    list_select_related = ("predecessor", "successor", "actor")
+    search_fields = ("predecessor__username", "successor__username", "reason")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def _superusers_only(request) -> bool:
+    """The Django admin is for superusers; everyone else works through the application's pages."""
+    return request.user.is_active and request.user.is_superuser
+
+
+admin.site.has_permission = _superusers_only

@@ -230,3 +230,49 @@ class Membership(models.Model):
     @property
     def display_name(self):
         return self.person_name or (str(self.user) if self.user_id else "")
+
+
+class UserTransfer(models.Model):
+    """A mutasi: ``successor`` took over the open work of ``predecessor``, who was deactivated."""
+
+    predecessor = models.ForeignKey(
+        User, verbose_name=_("pejabat lama"), on_delete=models.PROTECT, related_name="transfers_out"
+    )
+    successor = models.ForeignKey(
+        User, verbose_name=_("pengganti"), on_delete=models.PROTECT, related_name="transfers_in"
+    )
+    actor = models.ForeignKey(
+        User, verbose_name=_("dicatat oleh"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(_("waktu"), auto_now_add=True)
+    reason = models.TextField(_("alasan"))
+    memberships_moved = models.PositiveIntegerField(_("keanggotaan dialihkan"), default=0)
+    notifications_moved = models.PositiveIntegerField(_("notifikasi dialihkan"), default=0)
+    report_jobs_moved = models.PositiveIntegerField(_("permintaan laporan dialihkan"), default=0)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("mutasi pengguna")
+        verbose_name_plural = _("mutasi pengguna")
+
+    def __str__(self):
+        return f"{self.predecessor} → {self.successor}"
+
+
+class UserImport(models.Model):
+    """A parsed bulk-import upload kept between its preview and its commit (raw cell values only)."""
+
+    actor = models.ForeignKey(User, on_delete=models.CASCADE, related_name="user_imports")
+    file_name = models.CharField(_("nama berkas"), max_length=200)
+    rows = models.JSONField(_("baris"), default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    committed_at = models.DateTimeField(_("diimpor"), null=True, blank=True)
+    created_usernames = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("impor pengguna")
+        verbose_name_plural = _("impor pengguna")
+
+    def __str__(self):
+        return self.file_name

@@ -12,6 +12,8 @@ predicates, so tasks and commands cannot bypass the policy.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -361,3 +363,146 @@ def get_for_user_or_404(scope: QuerySet, *, check=None, user=None, **lookup):
     if check is not None and not check(user, obj):
         raise PermissionDenied
     return obj
+
+
+# --- accounts -------------------------------------------------------------------
+#
+# Who may create and manage which accounts. One table of grants per manager role
+# (the roles it may hand out and the regions it may place them in) is the only
+# rule; the scope, the predicates and the form choices all read it.
+
+# Seniority, for "never above one's own role" (checked by the tests against the grants).
+ROLE_RANK: dict[str, int] = {
+    Role.OPD_OFFICER: 1,
+    Role.FORUM_COORDINATOR: 2,
+    Role.HEALTH_REVIEWER: 2,
+    Role.PROVINCIAL_OFFICIAL: 3,
+    Role.NATIONAL_VERIFIER: 4,
+    Role.ADMIN: 5,
+}
+
+# The level of region each role works at; an empty set means no region (nationwide).
+ROLE_REGION_LEVELS: dict[str, frozenset[str]] = {
+    Role.FORUM_COORDINATOR: frozenset({RegionLevel.REGENCY}),
+    Role.OPD_OFFICER: frozenset({RegionLevel.REGENCY}),
+    Role.HEALTH_REVIEWER: frozenset({RegionLevel.PROVINCE, RegionLevel.REGENCY}),
+    Role.PROVINCIAL_OFFICIAL: frozenset({RegionLevel.PROVINCE}),
+    Role.NATIONAL_VERIFIER: frozenset(),
+    Role.ADMIN: frozenset(),
+}
+
+
+@dataclass(frozen=True)
+class AccountGrant:
+    """Accounts of ``roles`` whose region matches ``regions`` (a condition on Region; None = no region)."""
+
+    roles: frozenset[str]
+    regions: Q | None
+
+
+def account_grants(user) -> list[AccountGrant] | None:
+    """What ``user`` may hand out: a list of grants, or None for everything (the national admin)."""
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return None
+    region = _scope_region(user)
+    if region is None:
+        return []
+    if role == Role.PROVINCIAL_OFFICIAL and region.level == RegionLevel.PROVINCE:
+        return [
+            AccountGrant(frozenset({Role.HEALTH_REVIEWER, Role.PROVINCIAL_OFFICIAL}), Q(pk=region.pk)),
+            AccountGrant(
+                frozenset({Role.FORUM_COORDINATOR, Role.HEALTH_REVIEWER}),
+                Q(parent_id=region.pk, level=RegionLevel.REGENCY),
+            ),
+        ]
+    if role == Role.FORUM_COORDINATOR and region.level == RegionLevel.REGENCY:
+        return [AccountGrant(frozenset({Role.OPD_OFFICER}), Q(pk=region.pk))]
+    return []
+
+
+def roles_assignable_by(user) -> set[Role]:
+    """The roles ``user`` may give to an account (empty: no account pages at all)."""
+    grants = account_grants(user)
+    if grants is None:
+        return set(Role)
+    return {Role(role) for grant in grants for role in grant.roles}
+
+
+def can_manage_accounts(user) -> bool:
+    return bool(roles_assignable_by(user))
+
+
+# The roles that account_grants gives anything to (with a region of the right level).
+ACCOUNT_MANAGER_ROLES = frozenset({Role.ADMIN, Role.PROVINCIAL_OFFICIAL, Role.FORUM_COORDINATOR})
+
+
+def shows_account_pages(user) -> bool:
+    """For the navigation, without a query: can_manage_accounts for everyone whose region fits their role."""
+    role = role_of(user)
+    return role == Role.ADMIN or (role in ACCOUNT_MANAGER_ROLES and user.region_id is not None)
+
+
+def regions_assignable_by(user, role: str | None = None) -> QuerySet[Region]:
+    """Provinces and kabupaten/kota where ``user`` may place an account (of ``role`` when given)."""
+    regions = Region.objects.filter(level__in=[RegionLevel.PROVINCE, RegionLevel.REGENCY])
+    grants = account_grants(user)
+    if grants is None:
+        if role is not None:
+            regions = regions.filter(level__in=ROLE_REGION_LEVELS.get(role, ()))
+        return regions
+    condition = Q(pk__in=[])
+    for grant in grants:
+        if grant.regions is not None and (role is None or role in grant.roles):
+            condition |= grant.regions
+    return regions.filter(condition)
+
+
+def users_visible_to(user) -> QuerySet:
+    """Accounts ``user`` manages: those whose role and region one of their grants covers (active or not)."""
+    from .models import User
+
+    users = User.objects.all()
+    grants = account_grants(user)
+    if grants is None:
+        # A role-admin who is not a superuser does not manage superusers.
+        return users if user.is_superuser else users.filter(is_superuser=False)
+    condition = Q(pk__in=[])
+    for grant in grants:
+        regions = Region.objects.filter(grant.regions) if grant.regions is not None else None
+        if regions is None:
+            condition |= Q(role__in=grant.roles, region__isnull=True)
+        else:
+            condition |= Q(role__in=grant.roles, region__in=regions)
+    return users.filter(condition).filter(is_superuser=False)
+
+
+def role_fits_region(role: str, region: Region | None) -> bool:
+    """Whether ``region`` is of the level ``role`` works at (no region for nationwide roles)."""
+    levels = ROLE_REGION_LEVELS.get(role)
+    if levels is None:
+        return False
+    if not levels:
+        return region is None
+    return region is not None and region.level in levels
+
+
+def can_create_user_with(user, *, role: str, region: Region | None, opd=None) -> bool:
+    """Whether ``user`` may give an account this role, region and OPD."""
+    if role not in roles_assignable_by(user) or not role_fits_region(role, region):
+        return False
+    if role == Role.OPD_OFFICER:
+        if opd is None or region is None or opd.regency_id != region.pk:
+            return False
+    elif opd is not None:
+        return False
+    if region is None:
+        return account_grants(user) is None
+    return regions_assignable_by(user, role).filter(pk=region.pk).exists()
+
+
+def can_manage_user(user, target) -> bool:
+    """Edit, deactivate, reactivate, transfer, re-invite ``target``: in scope and never oneself."""
+    if role_of(user) is None or target.pk == user.pk:
+        return False
+    return users_visible_to(user).filter(pk=target.pk).exists()

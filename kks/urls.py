@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.views import LoginView, PasswordResetView
 from django.urls import include, path
 
+from forums.views.invitation import InvitationConfirmView
+
 from . import views
 from .forms import AdminLoginForm, LoginForm
 from .ratelimit import LOGIN_RULES, PASSWORD_RESET_RULES, rate_limited
@@ -23,9 +25,11 @@ urlpatterns = [
         rate_limited("password-reset", *PASSWORD_RESET_RULES)(PasswordResetView.as_view()),
         name="password_reset",
     ),
+    path("akun/undangan/<uidb64>/<token>/", InvitationConfirmView.as_view(), name="invitation-confirm"),
     path("akun/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("lembaga/", include("forums.urls")),
+    path("pengguna/", include("forums.account_urls")),
     path("kerangka/", include("tatanan.urls")),
     path("", include("evaluations.urls")),
     path("admin/login/", rate_limited("login", *LOGIN_RULES)(admin.site.login), name="admin-login"),

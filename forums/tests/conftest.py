@@ -53,3 +53,15 @@ def forum_with_sk(forum, coordinator):
     from forums.services import body_update
 
     return body_update(body=forum, actor=coordinator, sk_file=sk_pdf())
+
+
+@pytest.fixture
+def staged_import(provincial, regency):
+    """A clean bulk-import upload staged by the provincial official, not yet committed."""
+    from forums.services.account_import import users_import_parse, users_import_stage
+
+    upload = SimpleUploadedFile(
+        "akun.csv",
+        b"username,nama lengkap,email,peran,kode wilayah\nkoor_baru,Ani,ani@example.test,forum_coordinator,35.71\n",
+    )
+    return users_import_stage(preview=users_import_parse(file=upload, actor=provincial), actor=provincial)

@@ -27,6 +27,23 @@ PROVINCE_VISIBLE = {
     "outsider": 404,
 }
 PROVINCE_KEEPER = {**PROVINCE_VISIBLE, "national": 403}
+ACCOUNT_MANAGERS = {
+    "coordinator": 200,
+    "opd_officer": 403,
+    "reviewer": 403,
+    "provincial": 200,
+    "national": 403,
+    "admin_user": 200,
+    "outsider": 200,
+}
+# The regency's health reviewer is managed by the provincial official (and the admin).
+REVIEWER_MANAGERS = dict.fromkeys(ACCOUNT_MANAGERS, 404) | {"provincial": 200, "admin_user": 200}
+REVIEWER_MANAGERS_POST = {p: 302 if code == 200 else code for p, code in REVIEWER_MANAGERS.items()}
+# The OPD officer is managed by their regency's forum coordinator (and the admin).
+OFFICER_MANAGERS = dict.fromkeys(ACCOUNT_MANAGERS, 404) | {"coordinator": 200, "admin_user": 200}
+# An upload staged by the provincial official is theirs alone.
+OWN_IMPORT = {p: 404 if code == 200 else code for p, code in ACCOUNT_MANAGERS.items()} | {"provincial": 200}
+OWN_IMPORT_DONE = {p: 302 if code == 200 else code for p, code in OWN_IMPORT.items()}
 
 # (case id, method, url name, object fixture or None, expected codes)
 CASES = [
@@ -46,6 +63,19 @@ CASES = [
     ("opd-list", "get", "forums:opd-list", "regency", REGENCY_VISIBLE),
     ("opd-create", "get", "forums:opd-create", "regency", REGENCY_KEEPER),
     ("opd-edit", "get", "forums:opd-edit", "opd", REGENCY_KEEPER),
+    ("user-list", "get", "accounts:user-list", None, ACCOUNT_MANAGERS),
+    ("user-create", "get", "accounts:user-create", None, ACCOUNT_MANAGERS),
+    ("user-edit", "get", "accounts:user-edit", "reviewer", REVIEWER_MANAGERS),
+    ("user-edit-officer", "get", "accounts:user-edit", "opd_officer", OFFICER_MANAGERS),
+    ("user-deactivate", "get", "accounts:user-deactivate", "reviewer", REVIEWER_MANAGERS),
+    ("user-deactivate-officer", "get", "accounts:user-deactivate", "opd_officer", OFFICER_MANAGERS),
+    ("user-reactivate", "get", "accounts:user-reactivate", "reviewer", REVIEWER_MANAGERS),
+    ("user-transfer", "get", "accounts:user-transfer", "reviewer", REVIEWER_MANAGERS),
+    ("user-transfer-officer", "get", "accounts:user-transfer", "opd_officer", OFFICER_MANAGERS),
+    ("user-invitation-resend", "post", "accounts:user-invitation-resend", "reviewer", REVIEWER_MANAGERS_POST),
+    ("user-import", "get", "accounts:user-import", None, ACCOUNT_MANAGERS),
+    ("user-import-preview", "get", "accounts:user-import-preview", "staged_import", OWN_IMPORT),
+    ("user-import-result", "get", "accounts:user-import-result", "staged_import", OWN_IMPORT_DONE),
 ]
 
 
@@ -83,7 +113,12 @@ def test_anonymous_is_sent_to_login(request, client, method, name, obj):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("name", "obj"), [("forums:membership-end", "seat"), ("forums:regency-load-subregions", "regency")]
+    ("name", "obj"),
+    [
+        ("forums:membership-end", "seat"),
+        ("forums:regency-load-subregions", "regency"),
+        ("accounts:user-invitation-resend", "reviewer"),
+    ],
 )
 def test_post_only_actions_refuse_get(request, client, admin_user, name, obj):
     client.force_login(admin_user)
