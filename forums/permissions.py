@@ -361,3 +361,11 @@ def get_for_user_or_404(scope: QuerySet, *, check=None, user=None, **lookup):
     if check is not None and not check(user, obj):
         raise PermissionDenied
     return obj
+
+
+# --- framework versions (web import) ---------------------------------------------
+
+
+def can_manage_frameworks(user) -> bool:
+    """Uploading, loading and publishing framework files from the web: the national admin only."""
+    return is_admin(user)
