@@ -111,6 +111,18 @@ class DryRun:
         return self.existing is not None and self.spec is not None and self.existing.checksum == self.spec.checksum
 
     @property
+    def n_tatanan_indicators(self) -> int:
+        return self.spec.count("tatanan") if self.spec is not None else 0
+
+    @property
+    def n_kelembagaan(self) -> int:
+        return self.spec.count("kelembagaan") if self.spec is not None else 0
+
+    @property
+    def can_load(self) -> bool:
+        return self.spec is not None and self.refusal is None
+
+    @property
     def replaces_draft(self) -> bool:
         return self.existing is not None and not self.existing.is_published and not self.same_file
 
