@@ -21,6 +21,7 @@ class FrameworkUploadForm(forms.Form):
 
     file = forms.FileField(
         label=gettext_lazy("Berkas kerangka"),
+        allow_empty_file=True,  # the dry run reports "the file is empty" as the command does
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(EXTENSIONS)}),
     )
 

@@ -50,7 +50,7 @@ def import_list(request):
 @login_required
 def import_upload(request):
     _require_manager(request)
-    form = FrameworkUploadForm(request.POST or None, request.FILES or None)
+    form = FrameworkUploadForm(request.POST, request.FILES) if request.method == "POST" else FrameworkUploadForm()
     if request.method == "POST" and form.is_valid():
         file_name, data = form.cleaned_data["file"]
         record = services.framework_import_create(file_name=file_name, data=data, actor=request.user)
