@@ -22,11 +22,15 @@ from .loader import FrameworkFileError
 from .models import FrameworkImport, ImportStatus
 from .services import FrameworkLoadError
 
-OUTCOME_MESSAGES = {
+LOAD_MESSAGES = {
     "created": gettext_lazy("Kerangka %(code)s dimuat sebagai draf."),
     "replaced": gettext_lazy("Draf kerangka %(code)s diganti dengan isi berkas ini."),
     "published": gettext_lazy("Kerangka %(code)s diterbitkan."),
     "unchanged": gettext_lazy("Kerangka %(code)s sudah dimuat dari berkas yang sama; tidak ada yang berubah."),
+}
+PUBLISH_MESSAGES = {
+    **dict.fromkeys(("created", "replaced", "published"), gettext_lazy("Kerangka %(code)s diterbitkan.")),
+    "unchanged": gettext_lazy("Kerangka %(code)s sudah terbit dari berkas yang sama; tidak ada yang berubah."),
 }
 
 
@@ -73,13 +77,15 @@ def import_detail(request, pk):
     return render(request, "tatanan/import_detail.html", _dry_run_context(request, record))
 
 
-def _run(request, record: FrameworkImport, service) -> bool:
+def _run(request, record: FrameworkImport, *, publish: bool) -> bool:
+    service = services.framework_import_publish if publish else services.framework_import_load
     try:
         result = service(framework_import=record, actor=request.user)
     except (FrameworkLoadError, FrameworkFileError) as exc:
         messages.error(request, _("Berkas tidak dapat dimuat: %(reason)s") % {"reason": exc})
         return False
-    messages.success(request, OUTCOME_MESSAGES[result.outcome] % {"code": result.framework.code})
+    outcomes = PUBLISH_MESSAGES if publish else LOAD_MESSAGES
+    messages.success(request, outcomes[result.outcome] % {"code": result.framework.code})
     return True
 
 
@@ -88,7 +94,7 @@ def _run(request, record: FrameworkImport, service) -> bool:
 def import_load(request, pk):
     """Load the stored file as a draft framework (``load_framework FILE``)."""
     record = _get_import(request, pk)
-    _run(request, record, services.framework_import_load)
+    _run(request, record, publish=False)
     return redirect(record)
 
 
@@ -97,7 +103,7 @@ def import_publish(request, pk):
     """GET: the confirmation page; POST: load if needed and publish (``load_framework FILE --publish``)."""
     record = _get_import(request, pk)
     if request.method == "POST":
-        if _run(request, record, services.framework_import_publish):
+        if _run(request, record, publish=True):
             return redirect("tatanan:framework-list")
         return redirect(record)
     context = _dry_run_context(request, record)

@@ -212,6 +212,19 @@ def test_load_as_draft_then_publish_uses_the_stored_content(admin_client, admin_
     assert "Kerangka uji-kecil diterbitkan." in listing
 
 
+def test_publishing_a_new_file_directly_creates_and_publishes(admin_client):
+    record_url = _upload(admin_client, SMALL_YAML)["Location"]
+    record = FrameworkImport.objects.get()
+    assert record_url == record.get_absolute_url()
+
+    response = admin_client.post(reverse("tatanan:import-publish", args=[record.pk]), follow=True)
+
+    assert FrameworkVersion.objects.get().status == FrameworkStatus.PUBLISHED
+    assert "Kerangka uji-kecil diterbitkan." in response.content.decode()
+    response = admin_client.post(reverse("tatanan:import-publish", args=[record.pk]), follow=True)
+    assert "sudah terbit dari berkas yang sama" in response.content.decode()
+
+
 def test_publishing_again_changes_nothing(admin_client, admin_user):
     record = framework_import_create(file_name="small.yaml", data=SMALL_YAML.encode(), actor=admin_user)
     framework_import_publish(framework_import=record, actor=admin_user)
