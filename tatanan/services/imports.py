@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from forums.models import User
 from forums.permissions import can_manage_frameworks
 from kks.uploads import clean_filename
 from tatanan.loader import FrameworkFileError, parse_framework
@@ -37,7 +38,7 @@ def _as_text(data: bytes) -> str:
 
 
 @transaction.atomic
-def framework_import_create(*, file_name: str, data: bytes, actor) -> FrameworkImport:
+def framework_import_create(*, file_name: str, data: bytes, actor: User) -> FrameworkImport:
     """Dry-run an uploaded framework file and record it: valid, or invalid with every problem found.
 
     Nothing but the import record is written. A valid file that ``framework_load`` would refuse
@@ -71,17 +72,17 @@ def framework_import_create(*, file_name: str, data: bytes, actor) -> FrameworkI
     )
 
 
-def framework_import_load(*, framework_import: FrameworkImport, actor) -> LoadResult:
+def framework_import_load(*, framework_import: FrameworkImport, actor: User) -> LoadResult:
     """Load the import's file as a draft framework (``load_framework FILE``)."""
     return _load(framework_import, actor=actor, publish=False)
 
 
-def framework_import_publish(*, framework_import: FrameworkImport, actor) -> LoadResult:
+def framework_import_publish(*, framework_import: FrameworkImport, actor: User) -> LoadResult:
     """Load the import's file if needed and publish it (``load_framework FILE --publish``); idempotent."""
     return _load(framework_import, actor=actor, publish=True)
 
 
-def _load(framework_import: FrameworkImport, *, actor, publish: bool) -> LoadResult:
+def _load(framework_import: FrameworkImport, *, actor: User, publish: bool) -> LoadResult:
     """Raise FrameworkLoadError (the command's message) or FrameworkFileError when it cannot be loaded.
 
     A refusal found only now (the state changed since the dry run) is recorded on the import.
@@ -99,7 +100,7 @@ def _load(framework_import: FrameworkImport, *, actor, publish: bool) -> LoadRes
         raise
 
 
-def _load_locked(framework_import: FrameworkImport, *, actor, publish: bool) -> LoadResult:
+def _load_locked(framework_import: FrameworkImport, *, actor: User, publish: bool) -> LoadResult:
     record = FrameworkImport.objects.select_for_update().get(pk=framework_import.pk)
     if record.status == ImportStatus.INVALID:
         raise FrameworkLoadError("\n".join(record.errors) or f"{record.file_name} is not a valid framework file.")
