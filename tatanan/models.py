@@ -205,3 +205,10 @@ class FrameworkImport(models.Model):
     @property
     def is_valid(self) -> bool:
         return self.status != ImportStatus.INVALID
+
+    @property
+    def is_superseded(self) -> bool:
+        """Loaded as a draft, but the draft has since been replaced by another file."""
+        return (
+            self.status == ImportStatus.LOADED and self.framework is not None and self.framework.checksum != self.sha256
+        )

@@ -293,7 +293,7 @@ def test_a_refusal_arising_after_the_dry_run_is_shown_and_recorded(admin_client,
     assert "is published and cannot be changed" in record.errors[0]
 
 
-def test_a_draft_is_replaced_by_a_new_import_of_the_same_code(admin_user):
+def test_a_draft_is_replaced_by_a_new_import_of_the_same_code(admin_client, admin_user):
     first = framework_import_create(file_name="small.yaml", data=SMALL_YAML.encode(), actor=admin_user)
     framework_import_load(framework_import=first, actor=admin_user)
     changed = small_yaml(("    name: Pasar sehat\n", "    name: Pasar sehat sekali\n"))
@@ -304,6 +304,12 @@ def test_a_draft_is_replaced_by_a_new_import_of_the_same_code(admin_user):
     assert result.outcome == "replaced"
     assert FrameworkVersion.objects.get().checksum == second.sha256
     assert Indicator.objects.get(code="T1-01").name == "Pasar sehat sekali"
+    first.refresh_from_db()
+    assert first.is_superseded
+    second.refresh_from_db()
+    assert not second.is_superseded
+    page = admin_client.get(first.get_absolute_url()).content.decode()
+    assert "draf itu sudah diganti dengan berkas lain" in page
 
 
 def test_an_invalid_import_cannot_be_loaded(admin_client, admin_user):
