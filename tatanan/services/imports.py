@@ -25,8 +25,8 @@ from .frameworks import FrameworkLoadError, LoadResult, framework_load
 
 
 def _without_nul(text: str) -> str:
-    # PostgreSQL text cannot hold NUL; a file containing one is refused by the parser anyway.
-    return text.replace("\x00", "\ufffd")
+    """Text PostgreSQL can store: no NUL, no lone surrogate (a file holding them is refused anyway)."""
+    return text.replace("\x00", "\ufffd").encode("utf-8", "replace").decode("utf-8")
 
 
 def _as_text(data: bytes) -> str:

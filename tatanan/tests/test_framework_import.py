@@ -118,6 +118,26 @@ def test_every_problem_is_listed_with_line_and_field(admin_client):
     assert all(e.startswith("small.yaml line ") for e in errors)
 
 
+@pytest.mark.parametrize("bad", ["Pasar\u0000sehat", "Pasar\ud800sehat"], ids=["nul", "lone-surrogate"])
+def test_text_that_cannot_be_stored_is_refused_naming_line_and_field(admin_client, admin_user, tmp_path, bad):
+    data = yaml.safe_load(SMALL_YAML)
+    data["indicators"][0]["name"] = bad
+    data["nama\u0000"] = "x"
+    text = json.dumps(data, indent=2)  # escapes: the file itself is plain ASCII
+
+    _upload(admin_client, text, name="small.json")
+
+    record = FrameworkImport.objects.get()
+    assert record.status == ImportStatus.INVALID
+    assert record.errors == [e.replace("\x00", "\ufffd") for e in _command_errors(tmp_path, text, name="small.json")]
+    line = next(n for n, row in enumerate(text.splitlines(), start=1) if '"name": "Pasar\\u' in row)
+    assert f"small.json line {line}: indicators[0].name: contains a NUL character or a lone surrogate" in "\n".join(
+        record.errors
+    )
+    assert admin_client.get(record.get_absolute_url()).status_code == 200
+    assert FrameworkVersion.objects.count() == 0
+
+
 # --- upload form -----------------------------------------------------------------------------
 
 
