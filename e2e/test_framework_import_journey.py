@@ -145,6 +145,7 @@ def test_national_admin_imports_a_new_framework_version_from_the_web(
     item = page.get_by_role("listitem").filter(has_text="Instrumen Penilaian Kabupaten/Kota Sehat Tahun 2026")
     expect(item).to_contain_text("Terbit")
     expect(item).to_contain_text("17 indikator kelembagaan")
+    expect(page.locator("main .list-group-item").first).to_contain_text("Tahun 2026")  # the newest first
     _both_sizes(page, phone, "framework-list-published")
 
     framework = FrameworkVersion.objects.get(code="kks-2026")

@@ -23,7 +23,7 @@ def _indicators():
 def framework_list(request):
     frameworks = FrameworkVersion.objects.annotate(
         n_tatanan=Count("tatanan", distinct=True), n_indicators=TATANAN_INDICATORS, n_kelembagaan=KELEMBAGAAN_INDICATORS
-    )
+    ).order_by("-year", "code")  # Meta.ordering is not applied to a GROUP BY query
     context = {"frameworks": frameworks, "can_import": can_manage_frameworks(request.user)}
     return render(request, "tatanan/framework_list.html", context)
 
