@@ -103,9 +103,10 @@ def test_national_admin_imports_a_new_framework_version_from_the_web(
     expect(page.get_by_role("heading", level=1)).to_have_text("Uji coba kks-2026.yaml")
     errors = page.locator("#import-errors li")
     expect(errors).to_have_count(1)
-    expect(errors.first).to_have_text(
+    expect(errors.first.locator("span").first).to_have_text(
         f"kks-2026.yaml line {bad_line}: indicators[151].scale[1].value: 60 is not one of 0, 25, 50, 75, 100"
     )
+    expect(errors.first).to_contain_text(f"{bad_line} | - value: 60")  # the file's line, quoted
     expect(page.get_by_role("button", name="Muat sebagai draf")).to_have_count(0)
     _both_sizes(page, phone, "dry-run-error", full_page=True)
     assert FrameworkVersion.objects.filter(code="kks-2026").count() == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
@@ -93,6 +94,30 @@ def import_list() -> QuerySet[FrameworkImport]:
     return FrameworkImport.objects.select_related("uploaded_by", "framework").defer("content")
 
 
+ERROR_LINE = re.compile(r"^[^:]* line (\d+): ")
+QUOTE_MAX = 160
+
+
+@dataclass(frozen=True)
+class ErrorLine:
+    """One problem as the command prints it, with the file's line it points at (when it names one)."""
+
+    message: str
+    line: int | None
+    source: str
+
+
+def _error_lines(errors: tuple[str, ...], content: str) -> tuple[ErrorLine, ...]:
+    rows = content.splitlines()
+    out = []
+    for message in errors:
+        match = ERROR_LINE.match(message)
+        number = int(match.group(1)) if match else None
+        source = rows[number - 1].strip() if number is not None and 0 < number <= len(rows) else ""
+        out.append(ErrorLine(message=message, line=number, source=source[:QUOTE_MAX]))
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class DryRun:
     """What loading an import would do, computed again from its stored content."""
@@ -104,6 +129,7 @@ class DryRun:
     previous: FrameworkVersion | None  # the version the diff compares with
     choices: tuple[FrameworkVersion, ...]  # the versions the admin may compare with instead
     diff: FrameworkDiff | None
+    error_lines: tuple[ErrorLine, ...] = ()
 
     @property
     def same_file(self) -> bool:
@@ -141,7 +167,16 @@ def import_dry_run(framework_import: FrameworkImport, *, compare_code: str | Non
         except FrameworkFileError as exc:  # the parser may have become stricter since the upload
             errors = tuple(exc.errors)
     if spec is None:
-        return DryRun(spec=None, errors=errors, existing=None, refusal=None, previous=None, choices=(), diff=None)
+        return DryRun(
+            spec=None,
+            errors=errors,
+            existing=None,
+            refusal=None,
+            previous=None,
+            choices=(),
+            diff=None,
+            error_lines=_error_lines(errors, framework_import.content),
+        )
     choices = tuple(comparable_frameworks(exclude_code=spec.code))
     previous = next((f for f in choices if f.code == compare_code), choices[0] if choices else None)
     existing = FrameworkVersion.objects.filter(code=spec.code).first()

@@ -138,6 +138,28 @@ def test_text_that_cannot_be_stored_is_refused_naming_line_and_field(admin_clien
     assert FrameworkVersion.objects.count() == 0
 
 
+def test_each_error_quotes_the_line_it_names(admin_client):
+    text = small_yaml(
+        ("      - value: 0\n        description: Tidak ada\n", "      - value: 60\n        description: Tidak ada\n")
+    )
+    url = _upload(admin_client, text)["Location"]
+
+    response = admin_client.get(url)
+
+    error, knock_on = response.context["dry_run"].error_lines
+    assert (error.line, error.source) == (19, "- value: 60")
+    assert (knock_on.line, knock_on.source) == (8, "- number: 1")  # tatanan 1 is left without indicators
+    assert error.message.startswith("small.yaml line 19: indicators[0].scale[1].value: 60")
+    assert "19 | - value: 60" in response.content.decode()
+
+
+def test_an_error_without_a_line_quotes_nothing(admin_client):
+    response = admin_client.get(_upload(admin_client, "")["Location"])
+
+    (error,) = response.context["dry_run"].error_lines
+    assert (error.message, error.line, error.source) == ("small.yaml: the file is empty", None, "")
+
+
 # --- upload form -----------------------------------------------------------------------------
 
 
