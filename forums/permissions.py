@@ -506,3 +506,11 @@ def can_manage_user(user, target) -> bool:
     if role_of(user) is None or target.pk == user.pk:
         return False
     return users_visible_to(user).filter(pk=target.pk).exists()
+
+
+# --- framework versions (web import) ---------------------------------------------
+
+
+def can_manage_frameworks(user) -> bool:
+    """Uploading, loading and publishing framework files from the web: the national admin only."""
+    return is_admin(user)

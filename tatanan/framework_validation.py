@@ -103,6 +103,9 @@ class _Validator:
             self.error((*path, key), f"must be text, not {_kind(value)}")
             return None
         value = value.strip()
+        if _unstorable(value):
+            self.error((*path, key), "contains a NUL character or a lone surrogate, which cannot be stored")
+            return None
         if required and not value:
             self.error((*path, key), "must not be empty")
             return None
@@ -131,6 +134,17 @@ class _Validator:
             self.error((*path, key), f"'{value}' may only contain letters, digits, '-' and '_'")
             return None
         return value
+
+
+def _unstorable(text: str) -> bool:
+    """JSON escapes (\\u0000, \\ud800) can give text that PostgreSQL or UTF-8 cannot hold."""
+    if "\x00" in text:
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _kind(value: Any) -> str:

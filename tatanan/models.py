@@ -1,12 +1,14 @@
 """What is measured: versioned frameworks, tatanan, indicators and their scales.
 
 Nothing here is hard-coded: every framework comes from a data file loaded by
-``manage.py load_framework``. A published framework is never edited; a new
-cycle uses a new version.
+``manage.py load_framework`` or imported from the web (``FrameworkImport``).
+A published framework is never edited; a new cycle uses a new version.
 """
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from forums.models import BodyKind
@@ -145,3 +147,74 @@ class ScaleOption(models.Model):
 
     def __str__(self):
         return f"{self.value}: {self.description[:60]}"
+
+
+class ImportStatus(models.TextChoices):
+    INVALID = "invalid", _("Tidak valid")
+    VALID = "valid", _("Valid")
+    LOADED = "loaded", _("Dimuat sebagai draf")
+    PUBLISHED = "published", _("Terbit")
+
+
+class FrameworkImport(models.Model):
+    """One framework file uploaded from the web: its content, the dry run's verdict and what it became.
+
+    The stored content is what is loaded and published later (no second upload); ``sha256`` is the
+    checksum of the uploaded bytes, the same one ``framework_load`` stores on the framework.
+    """
+
+    file_name = models.CharField(_("nama berkas"), max_length=200)
+    content = models.TextField(_("isi berkas"))
+    size = models.PositiveIntegerField(_("ukuran (bita)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diunggah oleh"),
+        on_delete=models.PROTECT,
+        related_name="framework_imports",
+    )
+    uploaded_at = models.DateTimeField(_("diunggah"), default=timezone.now)
+    code = models.CharField(_("kode kerangka"), max_length=60, blank=True)
+    name = models.CharField(_("nama kerangka"), max_length=200, blank=True)
+    year = models.PositiveSmallIntegerField(_("tahun"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices)
+    errors = models.JSONField(_("masalah"), default=list, blank=True)
+    framework = models.ForeignKey(
+        FrameworkVersion,
+        verbose_name=_("kerangka"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="imports",
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("diterbitkan oleh"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("diterbitkan"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = _("impor kerangka")
+        verbose_name_plural = _("impor kerangka")
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    def get_absolute_url(self):
+        return reverse("tatanan:import-detail", args=[self.pk])
+
+    @property
+    def is_valid(self) -> bool:
+        return self.status != ImportStatus.INVALID
+
+    @property
+    def is_superseded(self) -> bool:
+        """Loaded as a draft, but the draft has since been replaced by another file."""
+        return (
+            self.status == ImportStatus.LOADED and self.framework is not None and self.framework.checksum != self.sha256
+        )

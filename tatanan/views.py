@@ -4,6 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, render
 
+from forums.permissions import can_manage_frameworks
+
 from .models import FrameworkVersion, Indicator, IndicatorKind, ScaleOption, Tatanan
 
 TATANAN_INDICATORS = Count("indicators", filter=Q(indicators__kind=IndicatorKind.TATANAN), distinct=True)
@@ -21,8 +23,9 @@ def _indicators():
 def framework_list(request):
     frameworks = FrameworkVersion.objects.annotate(
         n_tatanan=Count("tatanan", distinct=True), n_indicators=TATANAN_INDICATORS, n_kelembagaan=KELEMBAGAAN_INDICATORS
-    )
-    return render(request, "tatanan/framework_list.html", {"frameworks": frameworks})
+    ).order_by("-year", "code")  # Meta.ordering is not applied to a GROUP BY query
+    context = {"frameworks": frameworks, "can_import": can_manage_frameworks(request.user)}
+    return render(request, "tatanan/framework_list.html", context)
 
 
 @login_required

@@ -145,6 +145,8 @@ KKS_UPLOAD_MAX_BYTES = env.int("KKS_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 # without one (32+ characters). Keep a copy apart from the backups: without it they cannot be restored.
 KKS_BACKUP_KEY = env.str("KKS_BACKUP_KEY", default="")
 KKS_FRAMEWORK_MAX_BYTES = env.int("KKS_FRAMEWORK_MAX_BYTES", default=2 * 1024 * 1024)
+# Framework files uploaded from the web (/kerangka/impor/); the shipped kks-2025.yaml is ~0.2 MiB.
+KKS_FRAMEWORK_UPLOAD_MAX_BYTES = env.int("KKS_FRAMEWORK_UPLOAD_MAX_BYTES", default=2 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640

@@ -126,3 +126,13 @@ def test_pages_use_a_constant_number_of_queries(client, coordinator, opd_kind, d
     for url, queries in expected.items():
         with django_assert_num_queries(queries):
             assert client.get(url).status_code == 200
+
+
+def test_the_list_shows_the_newest_version_first(client, coordinator):
+    from tatanan.tests.factories import FrameworkFactory
+
+    for code, year in [("b-2025", 2025), ("a-2026", 2026), ("a-2025", 2025)]:
+        FrameworkFactory(code=code, year=year)
+    client.force_login(coordinator)
+    response = client.get(reverse("tatanan:framework-list"))
+    assert [f.code for f in response.context["frameworks"]] == ["a-2026", "a-2025", "b-2025"]

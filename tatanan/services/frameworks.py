@@ -13,9 +13,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from forums.models import OpdKind
-
-from .loader import FrameworkSpec, parse_framework
-from .models import FrameworkStatus, FrameworkVersion, Indicator, IndicatorKind, ScaleOption, Tatanan
+from tatanan.loader import FrameworkSpec, parse_framework
+from tatanan.models import FrameworkStatus, FrameworkVersion, Indicator, IndicatorKind, ScaleOption, Tatanan
+from tatanan.selectors import load_refusal
 
 
 class FrameworkLoadError(Exception):
@@ -47,17 +47,10 @@ def framework_load(*, data: bytes | str, source_name: str, publish: bool = False
             framework_publish(framework=framework)
             return LoadResult(framework=framework, outcome="published", spec=spec)
         return LoadResult(framework=framework, outcome="unchanged", spec=spec)
-    if framework is not None and framework.is_published:
-        raise FrameworkLoadError(
-            f"Framework '{spec.code}' is published and cannot be changed: {spec.source_name} differs from the "
-            f"file it was loaded from. Give the new version a new code (e.g. '{spec.code}-r2') and load that."
-        )
+    refusal = load_refusal(spec, framework)
+    if refusal is not None:
+        raise FrameworkLoadError(refusal)
     if framework is not None:
-        if Indicator.objects.filter(framework=framework, responses__isnull=False).exists():
-            raise FrameworkLoadError(
-                f"Draft framework '{spec.code}' cannot be replaced: assessments have already answered its "
-                "indicators. Load the new file under a new code."
-            )
         Indicator.objects.filter(framework=framework).delete()
         Tatanan.objects.filter(framework=framework).delete()
         outcome = "replaced"
