@@ -6,12 +6,12 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Max, Q
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from evaluations.models import Assessment, AssessmentStatus, Cycle, Response, ResponseStatus, Stage
 from forums.models import Region
 from forums.permissions import can_edit_assessment, can_manage_cycle
 from kks.audit import recorded_by
-from simple_history.utils import bulk_create_with_history
 
 from .cycles import SELF_ASSESSMENT, require_window
 from .errors import WorkflowError
