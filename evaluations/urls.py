@@ -1,6 +1,6 @@
 """URL map of the evaluations app; each views module owns its patterns."""
 
-from .views import assessments, comments, dossiers, evidence, fill, inbox, reports, review
+from .views import assessments, audit, comments, dossiers, evidence, fill, inbox, reports, review
 
 app_name = "evaluations"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     *inbox.urlpatterns,
     *reports.urlpatterns,
     *dossiers.urlpatterns,
+    *audit.urlpatterns,
 ]

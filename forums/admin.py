@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from kks.audit_admin import HistoryAdmin
+
 from .models import Body, Membership, Opd, OpdKind, Region, User
 
 
@@ -106,3 +108,7 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ("person_name", "user__username", "user__first_name", "user__last_name", "body__name")
     autocomplete_fields = ("body", "user")
     list_select_related = ("body", "user")
+
+
+for _audited in (Body, Membership, User):
+    admin.site.register(_audited.audit.model, HistoryAdmin)
