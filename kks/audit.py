@@ -12,13 +12,17 @@ every historical table of that app (``append_only_operation``); on SQLite it is 
 
 from __future__ import annotations
 
-from django.db import migrations
+from typing import Any, TypeVar
+
+from django.db import migrations, models
 from simple_history.models import HistoricalRecords
 
 TRIGGER_FUNCTION = "kks_history_append_only"
 
+M = TypeVar("M", bound=models.Model)
 
-def recorded_by(instance, actor, reason: str = ""):
+
+def recorded_by(instance: M, actor: Any, reason: str = "") -> M:
     """Mark ``instance`` so that its next save records ``actor`` (and ``reason``) in its history.
 
     Services receive the actor explicitly, so tasks and commands record who acted too; web requests

@@ -344,3 +344,24 @@ def test_history_tables_refuse_update_and_delete_on_postgresql(response, coordin
             with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
                 cursor.execute(sql, params)
     assert Response.audit.filter(id=response.pk, history_user=coordinator).exists()
+
+
+@pytest.mark.parametrize(
+    "path", ["evaluations/historicalresponse", "evaluations/historicalevidenceversion", "forums/historicaluser"]
+)
+def test_history_rows_are_read_only_in_the_admin(admin_client, response, coordinator, path):
+    filled(response, coordinator)
+    evidence_add(response=fresh(response), uploaded=samples.pdf(), actor=coordinator)
+    app, model_name = path.split("/")
+    from django.apps import apps
+
+    model = apps.get_model(app, model_name)
+    row = model.objects.order_by("history_id").first()
+    listing = admin_client.get(f"/admin/{path}/")
+    assert listing.status_code == 200
+    assert admin_client.get(f"/admin/{path}/add/").status_code == 403
+    assert admin_client.get(f"/admin/{path}/{row.pk}/delete/").status_code == 403
+    admin_client.post(f"/admin/{path}/{row.pk}/change/", {"history_type": "-", "history_change_reason": "x"})
+    same = model.objects.get(pk=row.pk)
+    assert (same.history_type, same.history_change_reason) == (row.history_type, row.history_change_reason)
+    assert admin_client.get(f"/admin/{path}/{row.pk}/change/").status_code == 200  # readable
