@@ -75,5 +75,5 @@ def response_correct(
     )
     for field, (_old, new) in diff.items():
         setattr(locked, field, new)
-    _bump(locked, actor, list(diff), reason=_("Koreksi: %(reason)s") % {"reason": reason})
+    _bump(locked, actor, list(diff), reason=reason)
     return entry
