@@ -98,7 +98,7 @@ def test_an_admin_change_through_the_admin_is_recorded_with_the_old_value(admin_
 
 
 def test_the_admin_cannot_change_or_delete_an_accepted_response(
-    admin_client, response, coordinator, reviewer, provincial, national
+    admin_client, admin_user, response, coordinator, reviewer, provincial, national
 ):
     final = _final(response, coordinator, reviewer, provincial, national)
     url = f"/admin/evaluations/response/{final.pk}/change/"
@@ -108,6 +108,8 @@ def test_the_admin_cannot_change_or_delete_an_accepted_response(
     admin_client.post(url, {"value": 100, "value_provincial": 100, "value_national": 0, "explanation": "x"})
     assert fresh(final).value_national == 100
     assert admin_client.get(f"/admin/evaluations/response/{final.pk}/delete/").status_code == 403
+    with pytest.raises(InvalidTransition):  # the services refuse too, the admin's account included
+        response_save(response=final, data={"value_national": 0, "explanation": "x"}, actor=admin_user)
 
     # Accepted at the kabupaten stage only (now waiting at the provincial stage) counts too.
     other = fresh(response.assessment.responses.exclude(pk=response.pk).first())
