@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from evaluations.models import Response
 from evaluations.services.responses import response_save, response_submit
 from evaluations.tests import report_data
+from evaluations.tests.workflow import accept, submitted
 
 from .conftest import PHONE, axe_check, screenshot
 
@@ -45,13 +46,16 @@ def _visit(page, live_server, url: str, name: str) -> None:
 
 
 def test_main_pages_fit_a_phone_and_pass_axe(
-    journey, framework, coordinator, reviewer, provincial, national, session_page, live_server
+    journey, framework, coordinator, reviewer, provincial, national, admin_user, session_page, live_server
 ):
     forum, _pembina = report_data.bodies(journey.regency)
     response = Response.objects.filter(assessment=journey, indicator__tatanan__isnull=False).first()
     data = {"value": 100, "achievement": LONG_URL, "explanation": f"Lihat {LONG_URL} untuk rinciannya."}
     response_save(response=response, data=data, actor=coordinator)
     response_submit(response=response, actor=coordinator)
+    accepted = Response.objects.filter(assessment=journey).exclude(pk=response.pk).first()
+    submitted(accepted, coordinator)
+    accept(accepted, reviewer)
     tatanan = response.indicator.tatanan
     pages = {
         coordinator: [
@@ -65,16 +69,19 @@ def test_main_pages_fit_a_phone_and_pass_axe(
             ("framework", reverse("tatanan:framework-detail", args=[framework.code])),
             ("password-change", reverse("password_change")),
             ("body", reverse("forums:body-detail", args=[forum.pk])),
+            ("response-audit", reverse("evaluations:response-audit", args=[accepted.pk])),
         ],
         reviewer: [
             ("review-queue", reverse("evaluations:review-queue")),
             ("review", reverse("evaluations:review-detail", args=[response.pk])),
+            ("assessment-audit", reverse("evaluations:assessment-audit", args=[journey.pk])),
         ],
         provincial: [
             ("province-report", reverse("evaluations:province-report", args=[journey.regency.parent_id])),
             ("dossier", reverse("evaluations:dossier", args=[journey.pk])),
         ],
         national: [("national-report", reverse("evaluations:national-report"))],
+        admin_user: [("response-correct", reverse("evaluations:response-correct", args=[accepted.pk]))],
     }
     for user, visits in pages.items():
         page = session_page(user, **PHONE)

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from kks.audit_admin import HistoryAdmin
+
 from .models import (
     Assessment,
     Comment,
@@ -20,6 +22,7 @@ from .models import (
     RevisionReason,
     StatusChange,
 )
+from .services.guards import was_accepted
 
 
 class AppendOnlyAdmin(admin.ModelAdmin):
@@ -132,6 +135,17 @@ class ResponseAdmin(admin.ModelAdmin):
             return ("assessment", "indicator", *self.readonly_fields)
         return self.readonly_fields
 
+    def has_change_permission(self, request, obj=None):
+        # An accepted answer changes only through the workflow or a recorded correction ("Koreksi" page).
+        if obj is not None and was_accepted(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and was_accepted(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
 
 @admin.register(RevisionReason)
 class RevisionReasonAdmin(admin.ModelAdmin):
@@ -216,3 +230,7 @@ class ReportJobAdmin(admin.ModelAdmin):
         return format_html(
             '<a href="{}">{}</a>', reverse("evaluations:report-job-download", args=[obj.pk]), obj.file.name
         )
+
+
+for _audited in (Cycle, Assessment, Response, Evidence, EvidenceVersion):
+    admin.site.register(_audited.audit.model, HistoryAdmin)

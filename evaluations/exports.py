@@ -267,10 +267,13 @@ def _csv_value(value) -> str:
     return str(value)
 
 
-def csv_bytes(sheet: Sheet) -> bytes:
-    """UTF-8 with a BOM (so spreadsheet programs detect the encoding), comma-separated, header first."""
+def csv_bytes(sheet: Sheet, *, delimiter: str = ",") -> bytes:
+    """UTF-8 with a BOM (so spreadsheet programs detect the encoding), comma-separated, header first.
+
+    ``delimiter=";"`` for sheets meant for Excel with Indonesian regional settings (decimal comma).
+    """
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
     writer.writerow([_csv_value(h) for h in sheet.headers])
     for row in sheet.rows:
         writer.writerow([_csv_value(v) for v in row])

@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from kks import textlimits
 from kks.textlimits import LimitedTextField
@@ -51,6 +52,7 @@ class Cycle(models.Model):
         help_text=_("Kapan siklus pertama kali dibuka untuk kabupaten/kota; kosong berarti masih draf."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    audit = HistoricalRecords(verbose_name=_("riwayat siklus"))
 
     class Meta:
         ordering = ["-year", "name"]
@@ -119,6 +121,7 @@ class Assessment(models.Model):
     narrative = LimitedTextField(_("narasi umum"), max_length=textlimits.NARRATIVE, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    audit = HistoricalRecords(verbose_name=_("riwayat penilaian"))
 
     class Meta:
         ordering = ["cycle", "regency__code"]
@@ -184,6 +187,8 @@ class Response(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # Every saved state with who and when (``history`` is the StatusChange relation).
+    audit = HistoricalRecords(verbose_name=_("riwayat jawaban indikator"))
 
     class Meta:
         ordering = ["assessment", "indicator__sort_order"]
@@ -196,8 +201,17 @@ class Response(models.Model):
         return f"{self.assessment} / {self.indicator.code}"
 
 
+class ChangeKind(models.TextChoices):
+    TRANSITION = "transition", _("Perubahan status")
+    CORRECTION = "correction", _("Koreksi admin nasional")
+
+
 class StatusChange(models.Model):
-    """Append-only history of every state change of a response."""
+    """Append-only history of every state change of a response, and of every admin correction.
+
+    A correction (kind ``correction``) changes no status: it records the national admin's change
+    to an accepted response, with the reason in ``note`` and ``{field: [old, new]}`` in ``changes``.
+    """
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="history")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -210,6 +224,8 @@ class StatusChange(models.Model):
         "RevisionReason", verbose_name=_("alasan"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     note = LimitedTextField(_("catatan"), max_length=textlimits.REVIEW_NOTE, blank=True)
+    kind = models.CharField(_("jenis"), max_length=12, choices=ChangeKind.choices, default=ChangeKind.TRANSITION)
+    changes = models.JSONField(_("perubahan"), default=dict, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]
@@ -267,6 +283,7 @@ class Evidence(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     withdrawn_at = models.DateTimeField(_("ditarik"), null=True, blank=True)
     current = models.ForeignKey("EvidenceVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    audit = HistoricalRecords(verbose_name=_("riwayat bukti dukung"))
 
     class Meta:
         ordering = ["response", "created_at", "pk"]
@@ -289,6 +306,7 @@ class EvidenceVersion(models.Model):
     sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     uploaded_at = models.DateTimeField(_("diunggah"))
+    audit = HistoricalRecords(verbose_name=_("riwayat versi bukti dukung"))
 
     class Meta:
         ordering = ["evidence", "number"]

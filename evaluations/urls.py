@@ -1,6 +1,6 @@
 """URL map of the evaluations app; each views module owns its patterns."""
 
-from .views import assessments, comments, cycles, dossiers, evidence, fill, inbox, mine, reports, review
+from .views import assessments, audit, comments, cycles, dossiers, evidence, fill, inbox, mine, reports, review
 
 app_name = "evaluations"
 
@@ -15,4 +15,5 @@ urlpatterns = [
     *reports.urlpatterns,
     *dossiers.urlpatterns,
     *cycles.urlpatterns,
+    *audit.urlpatterns,
 ]

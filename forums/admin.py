@@ -4,6 +4,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from kks.audit_admin import HistoryAdmin
+
 from .models import Body, Membership, Opd, OpdKind, Region, User, UserTransfer
 
 
@@ -132,3 +134,6 @@ def _superusers_only(request) -> bool:
 
 
 admin.site.has_permission = _superusers_only
+
+for _audited in (Body, Membership, User):
+    admin.site.register(_audited.audit.model, HistoryAdmin)

@@ -7,8 +7,10 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from kks import textlimits
+from kks.audit import QuietHistoricalRecords
 from kks.textlimits import LimitedTextField
 
 
@@ -128,6 +130,10 @@ class User(AbstractUser):
         Opd, verbose_name=_("OPD"), null=True, blank=True, on_delete=models.SET_NULL, related_name="officers"
     )
     phone = models.CharField(_("telepon"), max_length=30, blank=True)
+    # The password hash and the last login are never copied into the history.
+    audit = QuietHistoricalRecords(
+        verbose_name=_("riwayat pengguna"), excluded_fields=["password", "last_login"], quiet_fields=["last_login"]
+    )
 
     class Meta:
         verbose_name = _("pengguna")
@@ -181,6 +187,7 @@ class Body(models.Model):
     secretariat_address = LimitedTextField(_("alamat sekretariat"), max_length=textlimits.ADDRESS, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    audit = HistoricalRecords(verbose_name=_("riwayat lembaga"))
 
     class Meta:
         ordering = ["scope_region__code", "kind", "name"]
@@ -213,6 +220,7 @@ class Membership(models.Model):
     tatanan_name = models.CharField(_("tatanan yang dikoordinasi"), max_length=160, blank=True)
     period_start = models.DateField(_("mulai"), null=True, blank=True)
     period_end = models.DateField(_("selesai"), null=True, blank=True)
+    audit = HistoricalRecords(verbose_name=_("riwayat keanggotaan"))
 
     class Meta:
         ordering = ["body", "role", "person_name"]

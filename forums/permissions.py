@@ -513,4 +513,27 @@ def can_manage_user(user, target) -> bool:
 
 def can_manage_frameworks(user) -> bool:
     """Uploading, loading and publishing framework files from the web: the national admin only."""
+
+
+# --- audit history and corrections --------------------------------------------
+# Kept in its own section: who may read the audit trail of an assessment, and who corrects.
+
+
+def can_view_audit(user, assessment) -> bool:
+    """The assessment-wide audit page and its export: its reviewers of any stage, provincial officials
+    of its province, national verifiers and admins (who all see the assessment).
+
+    The history of one response follows the response's scope (``responses_visible_to``): fillers
+    (forum coordinator, OPD officers) see it for the answers they see, so a correction of their
+    answer is visible to them, but not the assessment-wide trail and its export.
+    """
+    role = role_of(user)
+    if role in NATIONWIDE_ROLES:
+        return True
+    # A health reviewer sees exactly the regencies where they review; an official those of their province.
+    return role in (Role.HEALTH_REVIEWER, Role.PROVINCIAL_OFFICIAL) and can_view_assessment(user, assessment)
+
+
+def can_correct_response(user, response) -> bool:
+    """Only the national admin corrects an accepted response (services.corrections records it)."""
     return is_admin(user)

@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from kks.audit_admin import HistoryAdmin
+
 from .models import FrameworkVersion, Indicator, ScaleOption, Tatanan
 
 
@@ -81,3 +83,7 @@ class IndicatorAdmin(PublishedReadOnlyMixin, admin.ModelAdmin):
     @admin.display(description=_("indikator"))
     def short_name(self, obj):
         return obj.name[:80]
+
+
+for _audited in (FrameworkVersion, Indicator):
+    admin.site.register(_audited.audit.model, HistoryAdmin)

@@ -10,6 +10,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from forums.models import BodyKind
 
@@ -31,6 +32,7 @@ class FrameworkVersion(models.Model):
     published_at = models.DateTimeField(_("diterbitkan"), null=True, blank=True)
     checksum = models.CharField(_("checksum berkas"), max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    audit = HistoricalRecords(verbose_name=_("riwayat kerangka"))
 
     class Meta:
         ordering = ["-year", "code"]
@@ -101,6 +103,8 @@ class Indicator(models.Model):
         "forums.OpdKind", verbose_name=_("OPD penanggung jawab"), blank=True, related_name="indicators"
     )
     sort_order = models.PositiveIntegerField(_("urutan"), default=0)
+    # Indicators of a draft framework can still change in the admin.
+    audit = HistoricalRecords(verbose_name=_("riwayat indikator"))
 
     class Meta:
         ordering = ["framework", "sort_order"]

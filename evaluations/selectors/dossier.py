@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.models import Assessment, EvidenceVersion, Response, Stage, StatusChange
+from evaluations.models import Assessment, ChangeKind, EvidenceVersion, Response, Stage, StatusChange
 from evaluations.selectors.forecast import ReadinessView, readiness_views
 from evaluations.selectors.scores import AssessmentScores, assessment_scores
 from forums.models import Body, BodyKind, MemberRole, Membership
@@ -81,6 +81,7 @@ class IndicatorItem:
     evidence: list[EvidenceItem] = field(default_factory=list)
     last_review: StatusChange | None = None
     texts: dict[str, ClippedText] = field(default_factory=dict)
+    corrections: list[StatusChange] = field(default_factory=list)
 
     def clip_texts(self, budget: TextBudget) -> None:
         r = self.response
@@ -195,13 +196,21 @@ def _current_versions(assessment: Assessment) -> dict[int, list[EvidenceItem]]:
     return by_response
 
 
-def _last_reviews(assessment: Assessment) -> dict[int, StatusChange]:
+def _last_reviews(assessment: Assessment) -> tuple[dict[int, StatusChange], dict[int, list[StatusChange]]]:
+    """The last review decision of each response, and the national admin's corrections of each."""
     changes = (
         StatusChange.objects.filter(response__assessment=assessment)
         .select_related("reason", "actor")
         .order_by("response_id", "at", "pk")
     )
-    return {c.response_id: c for c in changes}  # the last one wins
+    last: dict[int, StatusChange] = {}
+    corrections: dict[int, list[StatusChange]] = defaultdict(list)
+    for change in changes:
+        if change.kind == ChangeKind.CORRECTION:
+            corrections[change.response_id].append(change)
+        else:
+            last[change.response_id] = change  # the last one wins
+    return last, corrections
 
 
 def _verifier(changes: dict[int, StatusChange], stage: str):
@@ -239,8 +248,10 @@ def dossier_data(assessment_id: int) -> DossierData:
         .order_by("indicator__sort_order", "indicator__code")
     )
     evidence = _current_versions(assessment)
-    changes = _last_reviews(assessment)
-    items = {r.pk: IndicatorItem(r, evidence.get(r.pk, []), changes.get(r.pk)) for r in responses}
+    changes, corrections = _last_reviews(assessment)
+    items = {
+        r.pk: IndicatorItem(r, evidence.get(r.pk, []), changes.get(r.pk), corrections.get(r.pk, [])) for r in responses
+    }
     for item in items.values():
         for e in item.evidence:
             e.indicator_code = item.indicator.code

@@ -6,6 +6,7 @@ from django.db.models import Prefetch, QuerySet
 
 from evaluations.models import (
     Assessment,
+    ChangeKind,
     Comment,
     Evidence,
     EvidenceVersion,
@@ -47,6 +48,7 @@ def decorate(response: Response) -> Response:
     response.last_revision = next(
         (h for h in reversed(history) if h.to_status == ResponseStatus.REVISION_REQUESTED), None
     )
+    response.corrections = [h for h in history if h.kind == ChangeKind.CORRECTION]
     return response
 
 

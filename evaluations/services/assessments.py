@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from evaluations.models import Assessment, AssessmentStatus, Cycle, Response, ResponseStatus, Stage
 from forums.models import Region
 from forums.permissions import can_edit_assessment, can_manage_cycle
+from kks.audit import recorded_by
 
 from .cycles import SELF_ASSESSMENT, require_window
 from .errors import WorkflowError, require_lengths
@@ -30,13 +32,20 @@ def assessment_create(*, cycle: Cycle, regency: Region, actor) -> Assessment:
     """The assessment of ``regency`` in ``cycle`` with one draft response per indicator (idempotent)."""
     if not can_manage_cycle(actor):
         raise PermissionDenied
-    assessment, _created = Assessment.objects.get_or_create(cycle=cycle, regency=regency)
+    assessment = Assessment.objects.filter(cycle=cycle, regency=regency).first()
+    if assessment is None:
+        assessment = recorded_by(Assessment(cycle=cycle, regency=regency), actor)
+        assessment.save()
     _mark_opened(cycle)
     existing = set(assessment.responses.values_list("indicator_id", flat=True))
-    Response.objects.bulk_create(
-        Response(assessment=assessment, indicator_id=pk)
-        for pk in cycle.framework.indicators.values_list("pk", flat=True)
-        if pk not in existing
+    bulk_create_with_history(
+        [
+            Response(assessment=assessment, indicator_id=pk)
+            for pk in cycle.framework.indicators.values_list("pk", flat=True)
+            if pk not in existing
+        ],
+        Response,
+        default_user=actor,
     )
     return assessment
 
@@ -56,19 +65,26 @@ def assessments_open(*, cycle: Cycle, regencies, actor) -> tuple[int, int]:
     existing = set(
         Assessment.objects.filter(cycle=cycle, regency_id__in=regency_ids).values_list("regency_id", flat=True)
     )
-    Assessment.objects.bulk_create(
-        [Assessment(cycle=cycle, regency_id=pk) for pk in regency_ids if pk not in existing], batch_size=1000
+    bulk_create_with_history(
+        [Assessment(cycle=cycle, regency_id=pk) for pk in regency_ids if pk not in existing],
+        Assessment,
+        batch_size=1000,
+        default_user=actor,
     )
     assessment_ids = list(
         Assessment.objects.filter(cycle=cycle, regency_id__in=regency_ids).values_list("pk", flat=True)
     )
     indicator_ids = list(cycle.framework.indicators.values_list("pk", flat=True))
     before = Response.objects.filter(assessment_id__in=assessment_ids).count()
+    last_pk = Response.objects.aggregate(last=Max("pk"))["last"] or 0
     Response.objects.bulk_create(
         (Response(assessment_id=a, indicator_id=i) for a in assessment_ids for i in indicator_ids),
         batch_size=5000,
         ignore_conflicts=True,
     )
+    # ignore_conflicts returns no primary keys: the new rows are those past the last one before.
+    created = Response.objects.filter(assessment_id__in=assessment_ids, pk__gt=last_pk).order_by("pk")
+    Response.audit.bulk_history_create(list(created), batch_size=5000, default_user=actor)
     after = Response.objects.filter(assessment_id__in=assessment_ids).count()
     return len(regency_ids) - len(existing), after - before
 
@@ -87,11 +103,11 @@ def assessment_update_general(*, assessment: Assessment, data: dict, actor) -> A
     for field, value in values.items():
         setattr(assessment, field, value)
     require_lengths(assessment, ["narrative"] if "narrative" in values else [])
-    assessment.save(update_fields=[*values, "updated_at"])
+    recorded_by(assessment, actor).save(update_fields=[*values, "updated_at"])
     return assessment
 
 
-def assessment_sync_status(*, assessment: Assessment) -> Assessment:
+def assessment_sync_status(*, assessment: Assessment, actor=None) -> Assessment:
     """Move the assessment's overall status along with its least advanced response.
 
     In progress while any response is at the kabupaten stage, provincial while
@@ -113,6 +129,9 @@ def assessment_sync_status(*, assessment: Assessment) -> Assessment:
     else:
         status = AssessmentStatus.DONE
     if status != assessment.status:
-        Assessment.objects.filter(pk=assessment.pk).update(status=status)
+        # Saved from a fresh copy (not the caller's, which may be stale) so the history row is true.
+        fresh = Assessment.objects.select_for_update().get(pk=assessment.pk)
+        fresh.status = status
+        recorded_by(fresh, actor).save(update_fields=["status", "updated_at"])
         assessment.status = status
     return assessment

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from evaluations.models import Cycle, Response, ResponseStatus, Stage
 from forums.permissions import can_manage_cycle
+from kks.audit import recorded_by
 
 from .errors import WindowClosed
 
@@ -136,5 +137,5 @@ def cycle_reopen(*, cycle: Cycle, until: datetime.datetime | None, actor) -> Cyc
     if not can_manage_cycle(actor):
         raise PermissionDenied
     cycle.reopened_until = until
-    cycle.save(update_fields=["reopened_until"])
+    recorded_by(cycle, actor).save(update_fields=["reopened_until"])
     return cycle

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evaluations.models import Evidence, EvidenceVersion
+from kks.audit import recorded_by
 from kks.uploads import CheckedUpload, check_upload
 
 from .errors import InvalidTransition
@@ -33,9 +34,9 @@ def _store(evidence: Evidence, uploaded, checked: CheckedUpload, *, number: int,
     )
     uploaded.seek(0)
     version.file.save(checked.original_name, uploaded, save=False)
-    version.save()
+    recorded_by(version, actor).save()
     evidence.current = version
-    evidence.save(update_fields=["current"])
+    recorded_by(evidence, actor).save(update_fields=["current"])
     return version
 
 
@@ -45,9 +46,8 @@ def evidence_add(*, response, uploaded, actor, title: str = "", checked: Checked
     locked = lock_response(response)
     require_fillable(actor, locked)
     checked = checked or check_upload(uploaded)
-    evidence = Evidence.objects.create(
-        response=locked, title=(title.strip() or checked.original_name)[:200], created_by=actor
-    )
+    evidence = Evidence(response=locked, title=(title.strip() or checked.original_name)[:200], created_by=actor)
+    recorded_by(evidence, actor).save()
     _store(evidence, uploaded, checked, number=1, actor=actor)
     return evidence
 
@@ -73,5 +73,5 @@ def evidence_withdraw(*, evidence: Evidence, actor) -> Evidence:
     evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
     if evidence.withdrawn_at is None:
         evidence.withdrawn_at = timezone.now()
-        evidence.save(update_fields=["withdrawn_at"])
+        recorded_by(evidence, actor).save(update_fields=["withdrawn_at"])
     return evidence

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from evaluations.models import Response, ResponseStatus
+from evaluations.models import Response, ResponseStatus, Stage
 from forums.permissions import can_fill_response
 
 from .cycles import require_fill_window
@@ -26,6 +26,15 @@ def lock_response(response: Response) -> Response:
 
 def is_editable(response: Response) -> bool:
     return response.status in EDITABLE
+
+
+def was_accepted(response: Response) -> bool:
+    """Accepted at some stage: past the kabupaten stage, or finally accepted.
+
+    Such a response changes only through the review workflow or a recorded correction
+    (services.corrections), never through the admin's change form.
+    """
+    return response.status == ResponseStatus.ACCEPTED or response.stage != Stage.KABUPATEN
 
 
 def require_fillable(actor, response: Response) -> None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from evaluations.models import Response, ResponseStatus, RevisionReason, Stage, StatusChange
 from forums.permissions import can_fill_response, can_review_response
+from kks.audit import recorded_by
 from kks.uploads import CheckedUpload
 from tatanan import scoring
 
@@ -50,9 +51,10 @@ def _record(response: Response, *, actor, to_status: str, value=None, reason=Non
     )
 
 
-def _bump(response: Response, actor, fields: Iterable[str]) -> None:
+def _bump(response: Response, actor, fields: Iterable[str], *, reason: str = "") -> None:
     response.version += 1
     response.updated_by = actor
+    recorded_by(response, actor, reason)
     response.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
 
 
@@ -226,5 +228,5 @@ def response_review(
         notifications.notify_sent_back(response=locked, reason_label=reason.label, note=note, actor=actor)
     else:
         raise WorkflowError(_("Keputusan tidak dikenal."))
-    assessment_sync_status(assessment=locked.assessment)
+    assessment_sync_status(assessment=locked.assessment, actor=actor)
     return locked

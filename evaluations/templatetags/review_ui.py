@@ -17,3 +17,15 @@ STATUS_CLASSES = {
 def status_class(status: str) -> str:
     """Bootstrap badge class for a response status."""
     return STATUS_CLASSES.get(status, "text-bg-light")
+
+
+@register.filter
+def response_field_label(name: str) -> str:
+    """The readable label of a Response field (for the changes of a correction)."""
+    from evaluations.models import Response
+
+    try:
+        label = str(Response._meta.get_field(name).verbose_name)
+    except Exception:  # a field removed since the correction was recorded
+        return name
+    return label[:1].upper() + label[1:]

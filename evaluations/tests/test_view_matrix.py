@@ -6,7 +6,7 @@ from django.urls import reverse
 from evaluations.models import Notification
 from evaluations.services.evidence import evidence_add
 from evaluations.tests import samples
-from evaluations.tests.workflow import fresh, submitted
+from evaluations.tests.workflow import accept, fresh, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -16,6 +16,7 @@ LOGIN = "login"  # a redirect to the login page
 # persona order as in PERSONAS
 EVERYONE_IN_SCOPE = [200, 200, 200, 200, 200, 200, 404, LOGIN]
 FILLERS_ONLY = [302, 302, 403, 403, 403, 302, 404, LOGIN]
+AUDITORS = [403, 403, 200, 200, 200, 200, 404, LOGIN]
 
 MATRIX = {
     ("GET", "assessment-detail"): EVERYONE_IN_SCOPE,
@@ -27,6 +28,11 @@ MATRIX = {
     ("GET", "evidence-download"): EVERYONE_IN_SCOPE,
     ("GET", "evidence-withdraw-confirm"): [200, 200, 403, 403, 403, 200, 404, LOGIN],
     ("GET", "review-queue"): [403, 403, 200, 200, 200, 200, 403, LOGIN],
+    ("GET", "response-audit"): EVERYONE_IN_SCOPE,
+    ("GET", "assessment-audit"): AUDITORS,
+    ("GET", "assessment-audit-csv"): AUDITORS,
+    ("GET", "assessment-audit-xlsx"): AUDITORS,
+    ("GET", "response-correct"): [403, 403, 403, 403, 403, 200, 404, LOGIN],
     ("GET", "inbox"): [200, 200, 200, 200, 200, 200, 200, LOGIN],
     ("GET", "my-indicators"): [200, 200, 403, 403, 403, 403, 200, LOGIN],  # fillers, each their own
     ("POST", "assessment-general"): [302, 403, 403, 403, 403, 302, 404, LOGIN],
@@ -50,18 +56,23 @@ CASES = [
 
 @pytest.fixture
 def world(assessment, coordinator, reviewer, framework):
-    """A draft with evidence (T1-01), a submitted response (T1-02) and a notice for the reviewer."""
+    """A draft with evidence (T1-01), a submitted response (T1-02), a notice for the reviewer,
+    and a response accepted at the kabupaten stage (T1-03)."""
     responses = list(assessment.responses.select_related("indicator").order_by("indicator__sort_order"))
-    draft, waiting = responses[0], responses[1]
+    draft, waiting, accepted = responses[0], responses[1], responses[2]
     evidence = evidence_add(response=draft, uploaded=samples.pdf(), actor=coordinator)
     submitted(waiting, coordinator)
+    notice = Notification.objects.get(recipient=reviewer)
+    submitted(accepted, coordinator)
+    accept(accepted, reviewer)
     return {
         "assessment": assessment,
         "tatanan": framework.tatanan.get(number=1),
         "draft": fresh(draft),
         "waiting": fresh(waiting),
         "evidence": evidence,
-        "notice": Notification.objects.get(recipient=reviewer),
+        "notice": notice,
+        "accepted": fresh(accepted),
     }
 
 
@@ -74,6 +85,11 @@ def _request(client, method, name, w):
         "review-detail": ([waiting.pk], {}),
         "evidence-download": ([ev.current_id], {}),
         "review-queue": ([], {}),
+        "response-audit": ([draft.pk], {}),
+        "assessment-audit": ([a.pk], {}),
+        "assessment-audit-csv": ([a.pk], {}),
+        "assessment-audit-xlsx": ([a.pk], {}),
+        "response-correct": ([w["accepted"].pk], {}),
         "inbox": ([], {}),
         "my-indicators": ([], {}),
         "assessment-general": (

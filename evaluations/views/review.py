@@ -18,11 +18,12 @@ from evaluations.selectors.fill import decorate, with_card_data
 from evaluations.selectors.queue import review_queue, waiting_for
 from evaluations.services.cycles import REVIEW_WINDOW, WINDOW_LABELS, review_window_open
 from evaluations.services.errors import StaleVersion, WorkflowError
-from evaluations.services.guards import WAITING, require_version
+from evaluations.services.guards import WAITING, require_version, was_accepted
 from evaluations.services.responses import response_review
 from forums.models import Role
 from forums.permissions import (
     can_comment_response,
+    can_correct_response,
     can_fill_response,
     can_review_response,
     can_review_stage,
@@ -81,6 +82,7 @@ def _render_review(request, response, *, form=None, status=200):
         "window_label": WINDOW_LABELS[REVIEW_WINDOW[response.stage]],
         "form": form,
         "can_fill": can_fill_response(request.user, response),
+        "can_correct": can_correct_response(request.user, response) and was_accepted(response),
         "queue_link": role_of(request.user) in REVIEWER_ROLES,
         "comment_form": CommentForm(prefix=f"c{response.pk}") if can_comment_response(request.user, response) else None,
     }

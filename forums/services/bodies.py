@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from forums.models import Body, BodyKind, Membership, Region, RegionLevel
 from forums.permissions import can_create_body_in, can_manage_body
 from forums.selectors import eligible_member_users
+from kks.audit import recorded_by
 from kks.textlimits import check_lengths
 from kks.uploads import ALLOWED_TYPES, check_upload
 
@@ -114,7 +115,7 @@ def body_create(*, actor, kind: str, region: Region, sk_file=None, **fields) -> 
     _check_sk_dates(body)
     if sk_file is not None:
         _attach_sk(body, sk_file)
-    body.save()
+    recorded_by(body, actor).save()
     return body
 
 
@@ -137,7 +138,7 @@ def body_update(*, body: Body, actor, kind: str | None = None, region: Region | 
     _check_sk_dates(body)
     if sk_file is not None:
         _attach_sk(body, sk_file)
-    body.save()
+    recorded_by(body, actor).save()
     return body
 
 
@@ -162,7 +163,7 @@ def membership_add(*, body: Body, actor, **fields) -> Membership:
         raise PermissionDenied
     membership = Membership(body=body, **fields)
     _check_membership(membership)
-    membership.save()
+    recorded_by(membership, actor).save()
     return membership
 
 
@@ -175,7 +176,7 @@ def membership_update(*, membership: Membership, actor, **fields) -> Membership:
     for name, value in fields.items():
         setattr(membership, name, value)
     _check_membership(membership)
-    membership.save()
+    recorded_by(membership, actor).save()
     return membership
 
 
@@ -190,5 +191,5 @@ def membership_end(*, membership: Membership, actor, end: datetime.date | None =
         raise ValidationError(_("Keanggotaan ini sudah berakhir."))
     membership.period_end = end
     _check_membership(membership)
-    membership.save(update_fields=["period_end"])
+    recorded_by(membership, actor).save(update_fields=["period_end"])
     return membership

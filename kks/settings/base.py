@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "django_celery_beat",
+    "simple_history",
     "forums",
     "tatanan",
     "evaluations",
@@ -46,6 +47,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who made a change through the admin or a page, for the audit history (services set it explicitly).
+    "simple_history.middleware.HistoryRequestMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -150,6 +153,12 @@ KKS_FRAMEWORK_UPLOAD_MAX_BYTES = env.int("KKS_FRAMEWORK_UPLOAD_MAX_BYTES", defau
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
+
+# Audit history (django-simple-history, see docs/operations.md "Audit history"): file fields are kept
+# as their stored name, and the admin never offers to revert a row to an old version.
+SIMPLE_HISTORY_FILEFIELD_TO_CHARFIELD = True
+SIMPLE_HISTORY_REVERT_DISABLED = True
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

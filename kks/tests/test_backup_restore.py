@@ -100,6 +100,7 @@ def test_backup_then_restore_gives_back_every_row_and_file(data, storage_dir, tm
     counts_before, files_before = snapshot()
     response_before = Response.objects.get(pk=data.pk)
     assert counts_before["evaluations.evidenceversion"] == 2
+    assert counts_before["evaluations.historicalevidenceversion"] == 2  # the audit history travels too
     assert len(files_before) == 3
 
     archive = tmp_path / "kks.tar.gz"
@@ -121,6 +122,7 @@ def test_backup_then_restore_gives_back_every_row_and_file(data, storage_dir, tm
     assert version.sha256 == hashlib.sha256(samples.pdf_bytes("versi dua")).hexdigest()
     assert User.objects.get(pk=reviewer.pk).has_perm("evaluations.view_response")
     assert LogEntry.objects.get().content_type.model_class() is Region
+    assert {h.uploaded_by_id for h in EvidenceVersion.audit.all()} == {data.updated_by_id}
     indicator = restored.indicator
     assert indicator.responsible_opd_kinds.count() == 1
     # Sequences follow the restored keys: new rows get fresh ones.

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from forums.models import OpdKind
 from tatanan.loader import FrameworkSpec, parse_framework
@@ -83,7 +84,7 @@ def _write_contents(framework: FrameworkVersion, spec: FrameworkSpec) -> None:
         [Tatanan(framework=framework, number=t.number, name=t.name, description=t.description) for t in spec.tatanan]
     )
     tatanan_by_number = {t.number: t for t in tatanan}
-    indicators = Indicator.objects.bulk_create(
+    indicators = bulk_create_with_history(
         [
             Indicator(
                 framework=framework,
@@ -100,7 +101,8 @@ def _write_contents(framework: FrameworkVersion, spec: FrameworkSpec) -> None:
                 sort_order=position,
             )
             for position, i in enumerate(spec.indicators, start=1)
-        ]
+        ],
+        Indicator,
     )
     ScaleOption.objects.bulk_create(
         [
