@@ -513,6 +513,7 @@ def can_manage_user(user, target) -> bool:
 
 def can_manage_frameworks(user) -> bool:
     """Uploading, loading and publishing framework files from the web: the national admin only."""
+    return is_admin(user)
 
 
 # --- audit history and corrections --------------------------------------------

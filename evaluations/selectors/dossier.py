@@ -250,7 +250,8 @@ def dossier_data(assessment_id: int) -> DossierData:
     evidence = _current_versions(assessment)
     changes, corrections = _last_reviews(assessment)
     items = {
-        r.pk: IndicatorItem(r, evidence.get(r.pk, []), changes.get(r.pk), corrections.get(r.pk, [])) for r in responses
+        r.pk: IndicatorItem(r, evidence.get(r.pk, []), changes.get(r.pk), corrections=corrections.get(r.pk, []))
+        for r in responses
     }
     for item in items.values():
         for e in item.evidence:
