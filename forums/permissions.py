@@ -12,11 +12,26 @@ predicates, so tasks and commands cannot bypass the policy.
 
 from __future__ import annotations
 
+import enum
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
+from evaluations.choices import ResponseStatus, Stage
+
 from .models import Body, Region, RegionLevel, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from evaluations.models import Response
+
+    from .models import User
+
+    AnyUser = User | AnonymousUser
 
 REGENCY_ROLES = {Role.FORUM_COORDINATOR, Role.OPD_OFFICER}
 NATIONWIDE_ROLES = {Role.NATIONAL_VERIFIER, Role.ADMIN}
@@ -249,64 +264,154 @@ def can_fill_response(user, response) -> bool:
     return False
 
 
-def can_review_stage(user, stage: str, regency: Region) -> bool:
+# --- review: one rule per stage ---------------------------------------------------
+#
+# Who reviews what is written once, in REVIEW_RULES: the roles that review a stage and how far their region
+# reaches. The predicate (can_review_stage), the scope (responses_to_review_by) and the recipients of "waits
+# for review" (reviewers_for_stage) are all derived from it. Admins review every stage everywhere, and like
+# everyone else are bound by separation of duties (below).
+
+
+class Reach(enum.Enum):
+    """Which regencies a reviewer's region covers at a stage."""
+
+    OWN_OR_PROVINCE = "own_or_province"  # their own kabupaten/kota, or every one of their province
+    PROVINCE = "province"  # every kabupaten/kota of their province (the region must be a province)
+    NATION = "nation"  # every kabupaten/kota
+
+
+@dataclass(frozen=True)
+class ReviewRule:
+    roles: frozenset[str]
+    reach: Reach
+
+
+REVIEW_RULES: dict[Stage, ReviewRule] = {
+    Stage.KABUPATEN: ReviewRule(frozenset({Role.HEALTH_REVIEWER}), Reach.OWN_OR_PROVINCE),
+    Stage.PROVINSI: ReviewRule(frozenset({Role.PROVINCIAL_OFFICIAL, Role.HEALTH_REVIEWER}), Reach.PROVINCE),
+    Stage.PUSAT: ReviewRule(frozenset({Role.NATIONAL_VERIFIER}), Reach.NATION),
+}
+REVIEWER_ROLES: frozenset[str] = frozenset({Role.ADMIN}).union(*(rule.roles for rule in REVIEW_RULES.values()))
+
+
+def _reaches(reach: Reach, region: Region | None, regency: Region) -> bool:
+    if reach is Reach.NATION:
+        return True
+    if region is None:
+        return False
+    if reach is Reach.OWN_OR_PROVINCE:
+        return region.pk in (regency.pk, regency.parent_id)
+    return region.level == RegionLevel.PROVINCE and region.pk == regency.parent_id
+
+
+def _reach_of_user(reach: Reach, region: Region, field: str) -> Q:
+    """The regencies (``field``: a path to a regency Region) that ``region`` reaches."""
+    if reach is Reach.NATION:
+        return Q()
+    if reach is Reach.OWN_OR_PROVINCE:
+        return Q(**{f"{field}_id": region.pk}) | Q(**{f"{field}__parent_id": region.pk})
+    if region.level != RegionLevel.PROVINCE:
+        return Q(pk__in=[])
+    return Q(**{f"{field}__parent_id": region.pk})
+
+
+def _reach_of_regency(reach: Reach, regency: Region) -> Q:
+    """The users (by their region) whose region reaches ``regency``."""
+    if reach is Reach.NATION:
+        return Q()
+    if reach is Reach.OWN_OR_PROVINCE:
+        return Q(region_id__in=[regency.pk, regency.parent_id])
+    return Q(region_id=regency.parent_id, region__level=RegionLevel.PROVINCE)
+
+
+# --- separation of duties ---------------------------------------------------------
+#
+# Nobody decides a stage of a response they filled or submitted, and nobody decides two stages of the same
+# response. The evidence is the response's status history: a submission (to submitted/resubmitted) is the
+# filler's; a decision (from waiting to accepted/revision requested) is the reviewer's, at its stage. Deciding
+# the same stage again (accept after a resubmission) is allowed. Admin corrections of an accepted response start
+# from "accepted", so they are not decisions and do not bar anyone.
+
+SUBMISSIONS = (ResponseStatus.SUBMITTED, ResponseStatus.RESUBMITTED)
+DECISIONS = (ResponseStatus.ACCEPTED, ResponseStatus.REVISION_REQUESTED)
+
+
+def _barring_history(stage: Stage | str | OuterRef) -> Q:
+    """StatusChange rows that bar their actor from deciding ``stage`` of their response."""
+    filled = Q(to_status__in=SUBMISSIONS)
+    decided_elsewhere = Q(from_status__in=SUBMISSIONS, to_status__in=DECISIONS) & ~Q(stage=stage)
+    return filled | decided_elsewhere
+
+
+def may_decide(user: AnyUser, response: Response) -> bool:
+    """Separation of duties alone: the user neither filled/submitted it nor decided another of its stages."""
+    from evaluations.models import StatusChange
+
+    if not getattr(user, "pk", None):
+        return False
+    barring = StatusChange.objects.filter(_barring_history(response.stage), response_id=response.pk, actor_id=user.pk)
+    return not barring.exists()
+
+
+def can_review_stage(user: AnyUser, stage: Stage | str, regency: Region) -> bool:
     """Whether the user reviews responses of ``regency`` at ``stage`` (kabupaten/provinsi/pusat)."""
     role = role_of(user)
+    if role is None or stage not in REVIEW_RULES:
+        return False
     if role == Role.ADMIN:
         return True
-    region = _scope_region(user)
-    if stage == "kabupaten":
-        if role != Role.HEALTH_REVIEWER or region is None:
-            return False
-        return region.pk in (regency.pk, regency.parent_id)
-    if stage == "provinsi":
-        if role not in (Role.PROVINCIAL_OFFICIAL, Role.HEALTH_REVIEWER) or region is None:
-            return False
-        return region.level == RegionLevel.PROVINCE and region.pk == regency.parent_id
-    if stage == "pusat":
-        return role == Role.NATIONAL_VERIFIER
-    return False
+    rule = REVIEW_RULES[Stage(stage)]
+    return role in rule.roles and _reaches(rule.reach, _scope_region(user), regency)
 
 
-def responses_to_review_by(user) -> QuerySet:
-    """Responses at a stage the user reviews, in the regencies where they review it (mirrors can_review_stage)."""
-    from evaluations.models import Response
+def reviews_regency(user: AnyUser, regency: Region) -> bool:
+    """Whether the user reviews ``regency`` at some stage."""
+    return any(can_review_stage(user, stage, regency) for stage in Stage)
+
+
+def responses_to_review_by(user: AnyUser) -> QuerySet[Response]:
+    """Responses at a stage the user reviews, where they review it, and that they may decide (derived from
+    REVIEW_RULES and separation of duties, as can_review_response)."""
+    from evaluations.models import Response, StatusChange
 
     responses = Response.objects.all()
     role = role_of(user)
-    if role == Role.ADMIN:
-        return responses
-    if role == Role.NATIONAL_VERIFIER:
-        return responses.filter(stage="pusat")
-    region = _scope_region(user)
-    if region is None:
+    if role is None:
         return responses.none()
-    condition = Q(pk__in=[])
-    if role == Role.HEALTH_REVIEWER:
-        condition |= Q(stage="kabupaten") & (
-            Q(assessment__regency_id=region.pk) | Q(assessment__regency__parent_id=region.pk)
-        )
-    if role in (Role.PROVINCIAL_OFFICIAL, Role.HEALTH_REVIEWER) and region.level == RegionLevel.PROVINCE:
-        condition |= Q(stage="provinsi", assessment__regency__parent_id=region.pk)
-    return responses.filter(condition)
+    if role != Role.ADMIN:
+        region = _scope_region(user)
+        condition = Q(pk__in=[])
+        for stage, rule in REVIEW_RULES.items():
+            if role not in rule.roles:
+                continue
+            if region is None and rule.reach is not Reach.NATION:
+                continue
+            condition |= Q(stage=stage) & _reach_of_user(rule.reach, region, "assessment__regency")  # type: ignore[arg-type]
+        responses = responses.filter(condition)
+    barring = StatusChange.objects.filter(
+        _barring_history(OuterRef("stage")), response_id=OuterRef("pk"), actor_id=user.pk
+    )
+    return responses.exclude(Exists(barring))
 
 
-def reviewers_for_stage(stage: str, regency: Region) -> QuerySet:
-    """Active users (admins excluded) who review ``regency`` at ``stage``: the recipients of "waits for review"."""
+def reviewers_for_stage(stage: Stage | str, regency: Region, *, response: Response | None = None) -> QuerySet[User]:
+    """Active users (admins excluded) who review ``regency`` at ``stage``: the recipients of "waits for review".
+
+    With ``response``, only those who may decide it (separation of duties)."""
+    from evaluations.models import StatusChange
+
     from .models import User
 
-    users = User.objects.filter(is_active=True, is_superuser=False)
-    if stage == "kabupaten":
-        return users.filter(role=Role.HEALTH_REVIEWER, region_id__in=[regency.pk, regency.parent_id])
-    if stage == "provinsi":
-        return users.filter(
-            role__in=[Role.PROVINCIAL_OFFICIAL, Role.HEALTH_REVIEWER],
-            region_id=regency.parent_id,
-            region__level=RegionLevel.PROVINCE,
-        )
-    if stage == "pusat":
-        return users.filter(role=Role.NATIONAL_VERIFIER)
-    return users.none()
+    if stage not in REVIEW_RULES:
+        return User.objects.none()
+    rule = REVIEW_RULES[Stage(stage)]
+    users = User.objects.filter(
+        _reach_of_regency(rule.reach, regency), is_active=True, is_superuser=False, role__in=rule.roles
+    )
+    if response is not None:
+        barring = StatusChange.objects.filter(_barring_history(stage), response_id=response.pk, actor_id=OuterRef("pk"))
+        users = users.exclude(Exists(barring))
+    return users
 
 
 def fillers_for_response(response) -> QuerySet:
@@ -320,16 +425,16 @@ def fillers_for_response(response) -> QuerySet:
     )
 
 
-def can_review_response(user, response) -> bool:
-    return can_review_stage(user, response.stage, response.assessment.regency)
+def can_review_response(user: AnyUser, response: Response) -> bool:
+    """Decide ``response`` at its current stage: the stage's review rule and separation of duties."""
+    return can_review_stage(user, response.stage, response.assessment.regency) and may_decide(user, response)
 
 
 def can_comment_response(user, response) -> bool:
     """Anyone who can fill or review at any stage may add to the thread."""
     if can_fill_response(user, response):
         return True
-    regency = response.assessment.regency
-    return any(can_review_stage(user, stage, regency) for stage in ("kabupaten", "provinsi", "pusat"))
+    return reviews_regency(user, response.assessment.regency)
 
 
 def can_request_dossier(user, assessment) -> bool:

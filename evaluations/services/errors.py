@@ -1,6 +1,7 @@
 """Domain errors raised by the services; their message is shown to the user as is."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 
 class WorkflowError(ValidationError):
@@ -31,3 +32,19 @@ class InvalidTransition(WorkflowError):
     """The response is not in a state that allows the action."""
 
     default_code = "invalid_transition"
+
+
+class SeparationOfDuties(WorkflowError):
+    """The reviewer filled or submitted this response, or decided another of its stages."""
+
+    default_code = "separation_of_duties"
+
+    def __init__(self, message=None, code=None, params=None):
+        super().__init__(message or separation_message(), code=code, params=params)
+
+
+def separation_message() -> str:
+    return gettext(
+        "Anda tidak dapat memutuskan jawaban ini: Anda ikut mengisi atau mengajukannya, atau sudah memutuskannya "
+        "pada tingkat lain. Verifikator lain yang akan memutuskan."
+    )

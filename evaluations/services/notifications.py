@@ -138,7 +138,8 @@ def notify_waiting(*, responses: list[Response], actor) -> int:
             }
             url, response = f"{reverse('evaluations:review-queue')}?regency={regency.pk}", None
         sent += _deliver(
-            reviewers_for_stage(stage, regency),
+            # One response: only those who may decide it (separation of duties); a batch goes to every reviewer.
+            reviewers_for_stage(stage, regency, response=response),
             verb=WAITING,
             subject=subject,
             message=message,

@@ -17,14 +17,14 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from evaluations.models import Response, ResponseStatus, RevisionReason, Stage, StatusChange
-from forums.permissions import can_fill_response, can_review_response
+from forums.permissions import can_fill_response, can_review_stage, may_decide
 from kks.uploads import CheckedUpload
 from tatanan import scoring
 
 from . import notifications
 from .assessments import assessment_sync_status
 from .cycles import fill_window_open, require_review_window, revision_deadline
-from .errors import InvalidTransition, WorkflowError
+from .errors import InvalidTransition, SeparationOfDuties, WorkflowError
 from .evidence import evidence_add
 from .guards import EDITABLE, WAITING, lock_response, require_fillable, require_version
 
@@ -171,8 +171,11 @@ def response_review(
     """
     locked = lock_response(response)
     require_version(locked, version)
-    if not can_review_response(actor, locked):
+    # can_review_response, in two steps so that separation of duties is explained rather than a bare 403.
+    if not can_review_stage(actor, locked.stage, locked.assessment.regency):
         raise PermissionDenied
+    if not may_decide(actor, locked):
+        raise SeparationOfDuties
     if locked.status not in WAITING:
         raise InvalidTransition(_("Jawaban ini tidak sedang menunggu verifikasi."))
     require_review_window(locked)
