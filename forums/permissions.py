@@ -60,16 +60,6 @@ def _scope_region(user) -> Region | None:
     return user.region if user.region_id else None
 
 
-def province_of(user) -> int | None:
-    """The province id of a user's region, or None."""
-    region = _scope_region(user)
-    if region is None:
-        return None
-    if region.level == RegionLevel.PROVINCE:
-        return region.pk
-    return region.parent_id
-
-
 # --- scopes -----------------------------------------------------------------
 
 

@@ -1,0 +1,147 @@
+"""Users the policy must get right that mutation testing showed no test pinned: a superuser with a blank role
+(what ``createsuperuser`` makes), inactive users, and users whose region is a kecamatan or a desa."""
+
+import pytest
+
+from evaluations.models import Stage
+from forums import permissions as p
+from forums.models import Region, RegionKind, RegionLevel, Role
+from forums.tests.factories import BodyFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SCOPES = [
+    p.regencies_visible_to,
+    p.provinces_visible_to,
+    p.assessments_visible_to,
+    p.responses_visible_to,
+    p.evidence_versions_visible_to,
+    p.report_jobs_visible_to,
+    p.bodies_visible_to,
+    p.memberships_visible_to,
+    p.opds_visible_to,
+    p.body_scopes_visible_to,
+    p.responses_to_review_by,
+]
+
+
+@pytest.fixture
+def response(assessment):
+    return assessment.responses.order_by("indicator__sort_order").first()
+
+
+@pytest.fixture
+def body(regency):
+    return BodyFactory(region=regency, scope_region=regency)
+
+
+def _everything_refused(user, response, body):
+    regency = response.assessment.regency
+    for scope in SCOPES:
+        assert not scope(user).exists(), scope.__name__
+    assert p.role_of(user) is None
+    assert not p.is_admin(user)
+    assert not p.is_nationwide(user)
+    assert not p.can_fill_response(user, response)
+    assert not p.can_review_response(user, response)
+    assert not p.can_comment_response(user, response)
+    assert not p.can_view_assessment(user, response.assessment)
+    assert not p.can_edit_assessment(user, response.assessment)
+    assert not p.can_request_dossier(user, response.assessment)
+    assert not p.can_manage_body(user, body)
+    assert not p.can_create_body_in(user, regency)
+    assert not p.can_manage_opds(user, regency)
+    assert not p.can_view_province_report(user, regency.parent)
+    assert not p.can_view_national_report(user)
+    assert not p.can_manage_cycle(user)
+    for stage in Stage:
+        assert not p.can_review_stage(user, stage, regency)
+
+
+# --- a superuser with a blank role ----------------------------------------------------------------
+
+
+def test_a_blank_role_superuser_is_the_admin(response, body, regency):
+    root = UserFactory(username="root", role="", region=None, is_superuser=True, is_staff=True)
+    assert p.role_of(root) == Role.ADMIN
+    assert p.is_admin(root)
+    assert p.is_nationwide(root)
+    assert p.can_manage_cycle(root)
+    assert p.can_view_national_report(root)
+    assert p.can_fill_response(root, response)
+    assert p.can_review_response(root, response)
+    assert p.can_manage_body(root, body)
+    assert p.can_manage_opds(root, regency)
+    assert p.can_create_body_in(root, regency)
+    assert p.can_edit_assessment(root, response.assessment)
+    assert p.assessments_visible_to(root).filter(pk=response.assessment_id).exists()
+    assert p.responses_to_review_by(root).filter(pk=response.pk).exists()
+    for stage in Stage:
+        assert p.can_review_stage(root, stage, regency)
+        # Admins review everywhere but are not sent "waits for review" notices.
+        assert root not in p.reviewers_for_stage(stage, regency)
+
+
+def test_a_user_with_a_blank_role_and_no_superuser_flag_may_do_nothing(response, body):
+    _everything_refused(UserFactory(role="", region=response.assessment.regency), response, body)
+
+
+# --- inactive users -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "where"),
+    [
+        (Role.FORUM_COORDINATOR, "regency"),
+        (Role.HEALTH_REVIEWER, "regency"),
+        (Role.HEALTH_REVIEWER, "province"),
+        (Role.PROVINCIAL_OFFICIAL, "province"),
+        (Role.NATIONAL_VERIFIER, None),
+        (Role.ADMIN, None),
+        ("", "superuser"),
+    ],
+)
+def test_an_inactive_user_may_do_nothing(response, body, regency, province, role, where):
+    region = {"regency": regency, "province": province}.get(where)
+    user = UserFactory(role=role, region=region, is_active=False, is_superuser=where == "superuser")
+    _everything_refused(user, response, body)
+    for stage in Stage:
+        assert user not in p.reviewers_for_stage(stage, regency)
+
+
+# --- a region below the regency -------------------------------------------------------------------
+
+
+@pytest.fixture(params=[RegionLevel.DISTRICT, RegionLevel.VILLAGE])
+def deep_region(request, regency):
+    kecamatan = Region.objects.create(
+        code=f"{regency.code}.01",
+        name="Kecamatan Uji",
+        level=RegionLevel.DISTRICT,
+        kind=RegionKind.KECAMATAN,
+        parent=regency,
+    )
+    if request.param == RegionLevel.DISTRICT:
+        return kecamatan
+    return Region.objects.create(
+        code=f"{kecamatan.code}.2001",
+        name="Desa Uji",
+        level=RegionLevel.VILLAGE,
+        kind=RegionKind.DESA,
+        parent=kecamatan,
+    )
+
+
+@pytest.mark.parametrize("role", [Role.FORUM_COORDINATOR, Role.HEALTH_REVIEWER, Role.PROVINCIAL_OFFICIAL])
+def test_a_user_whose_region_is_below_the_regency_sees_and_reviews_nothing(response, body, deep_region, role):
+    user = UserFactory(role=role, region=deep_region)
+    regency = response.assessment.regency
+    for scope in SCOPES:
+        assert not scope(user).exists(), scope.__name__
+    for stage in Stage:
+        assert not p.can_review_stage(user, stage, regency)
+        assert user not in p.reviewers_for_stage(stage, regency)
+    assert not p.can_fill_response(user, response)
+    assert not p.can_view_assessment(user, response.assessment)
+    assert not p.can_manage_body(user, body)
+    assert not p.can_view_province_report(user, regency.parent)
