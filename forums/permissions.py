@@ -27,7 +27,7 @@ from .models import Body, Region, RegionLevel, Role
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from evaluations.models import Response
+    from evaluations.models import Assessment, ReportJob, Response
 
     from .models import User
 
@@ -235,23 +235,47 @@ def opd_responsible_for(user, indicator) -> bool:
     return any(k.pk == kind_id for k in indicator.responsible_opd_kinds.all())
 
 
-def can_fill_response(user, response) -> bool:
+# --- filling: one rule -----------------------------------------------------------
+#
+# Who writes a regency's own answers, written once: the roles that fill, and whether the role fills only the
+# indicators its OPD is responsible for (an OPD of that same regency). can_fill_response and the recipients of a
+# response's news (fillers_for_response) derive from it. Admins fill everywhere (and are bound by separation of
+# duties when reviewing).
+
+FILL_RULES: dict[str, bool] = {  # role -> limited to the indicators of the user's OPD
+    Role.FORUM_COORDINATOR: False,
+    Role.OPD_OFFICER: True,
+}
+
+
+def can_fill_response(user: AnyUser, response: Response) -> bool:
     """Write the regency's own answer: coordinator for any indicator, OPD officer for its indicators."""
     role = role_of(user)
-    regency_id = response.assessment.regency_id
     if role == Role.ADMIN:
         return True
-    if role == Role.FORUM_COORDINATOR:
-        return regency_id == user.region_id
-    if role == Role.OPD_OFFICER:
-        # The officer's OPD must belong to the regency too, not only their assigned region.
-        return (
-            regency_id == user.region_id
-            and user.opd_id is not None
-            and user.opd.regency_id == regency_id
-            and opd_responsible_for(user, response.indicator)
-        )
-    return False
+    if role not in FILL_RULES:
+        return False
+    regency_id = response.assessment.regency_id
+    if user.region_id != regency_id:
+        return False
+    if not FILL_RULES[role]:
+        return True
+    # The officer's OPD must belong to the regency too, not only their assigned region.
+    if user.opd_id is None or user.opd.regency_id != regency_id:
+        return False
+    return opd_responsible_for(user, response.indicator)
+
+
+def fillers_for_response(response: Response) -> QuerySet[User]:
+    """Active users who fill ``response`` (from FILL_RULES, admins excluded): recipients of its news."""
+    from .models import User
+
+    regency_id = response.assessment.regency_id
+    kinds = [k.pk for k in response.indicator.responsible_opd_kinds.all()]
+    condition = Q(pk__in=[])
+    for role, by_opd in FILL_RULES.items():
+        condition |= Q(role=role, opd__kind_id__in=kinds, opd__regency_id=regency_id) if by_opd else Q(role=role)
+    return User.objects.filter(condition, is_active=True, is_superuser=False, region_id=regency_id)
 
 
 # --- review: one rule per stage ---------------------------------------------------
@@ -404,17 +428,6 @@ def reviewers_for_stage(stage: Stage | str, regency: Region, *, response: Respon
     return users
 
 
-def fillers_for_response(response) -> QuerySet:
-    """Active users who fill ``response`` (mirrors can_fill_response, admins excluded): recipients of its news."""
-    from .models import User
-
-    kinds = [k.pk for k in response.indicator.responsible_opd_kinds.all()]
-    return User.objects.filter(is_active=True, is_superuser=False, region_id=response.assessment.regency_id).filter(
-        Q(role=Role.FORUM_COORDINATOR)
-        | Q(role=Role.OPD_OFFICER, opd__kind_id__in=kinds, opd__regency_id=response.assessment.regency_id)
-    )
-
-
 def can_review_response(user: AnyUser, response: Response) -> bool:
     """Decide ``response`` at its current stage: the stage's review rule and separation of duties."""
     return can_review_stage(user, response.stage, response.assessment.regency) and may_decide(user, response)
@@ -430,6 +443,24 @@ def can_comment_response(user, response) -> bool:
 def can_request_dossier(user, assessment) -> bool:
     """Everyone who sees the assessment except OPD officers may ask for its dossier."""
     return role_of(user) != Role.OPD_OFFICER and can_view_assessment(user, assessment)
+
+
+def can_request_report(
+    user: AnyUser, *, kind: str, assessment: Assessment | None = None, region: Region | None = None
+) -> bool:
+    """Ask for (and read) a report: a dossier of an assessment, or the readiness report of a province or,
+    with neither, of the nation."""
+    from evaluations.models import ReportKind
+
+    if kind == ReportKind.DOSSIER:
+        return assessment is not None and can_request_dossier(user, assessment)
+    if region is not None:
+        return can_view_province_report(user, region)
+    return can_view_national_report(user)
+
+
+def can_view_report_job(user: AnyUser, job: ReportJob) -> bool:
+    return can_request_report(user, kind=job.kind, assessment=job.assessment, region=job.region)
 
 
 def can_view_province_report(user, province: Region) -> bool:

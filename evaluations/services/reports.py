@@ -33,7 +33,7 @@ from evaluations.models import Cycle, JobStatus, ReportJob, ReportKind
 from evaluations.selectors.dossier import DossierData, dossier_data
 from evaluations.selectors.readiness import national_readiness, province_readiness
 from forums.models import RegionLevel
-from forums.permissions import can_request_dossier, can_view_national_report, can_view_province_report
+from forums.permissions import can_request_report, can_view_report_job
 
 logger = logging.getLogger(__name__)
 
@@ -43,22 +43,6 @@ HARD_TIME_LIMIT = settings.KKS_REPORT_HARD_TIME_LIMIT
 STALE_AFTER = timedelta(seconds=HARD_TIME_LIMIT + 60)
 ACTIVE = (JobStatus.QUEUED, JobStatus.RENDERING)
 ERROR_MAX = 500
-
-
-# --- policy --------------------------------------------------------------------
-
-
-def report_allowed(user, *, kind: str, assessment=None, region=None) -> bool:
-    """Whether ``user`` may ask for (and read) a report of this kind and subject."""
-    if kind == ReportKind.DOSSIER:
-        return assessment is not None and can_request_dossier(user, assessment)
-    if region is not None:
-        return can_view_province_report(user, region)
-    return can_view_national_report(user)
-
-
-def report_job_allowed(user, job: ReportJob) -> bool:
-    return report_allowed(user, kind=job.kind, assessment=job.assessment, region=job.region)
 
 
 # --- request, retry, reap -----------------------------------------------------------
@@ -94,7 +78,7 @@ def report_request(
         include_appendix = False
     else:
         raise ValidationError(_("Jenis dokumen tidak dikenal."))
-    if not report_allowed(actor, kind=kind, assessment=assessment, region=region):
+    if not can_request_report(actor, kind=kind, assessment=assessment, region=region):
         raise PermissionDenied
     report_jobs_reap_stale()
     same = ReportJob.objects.select_for_update().filter(
@@ -123,7 +107,7 @@ def report_request(
 @transaction.atomic
 def report_retry(*, job: ReportJob, actor) -> ReportJob:
     """Put a failed job back in the queue."""
-    if not report_job_allowed(actor, job):
+    if not can_view_report_job(actor, job):
         raise PermissionDenied
     report_jobs_reap_stale(job_ids=[job.pk])
     job = ReportJob.objects.select_for_update().get(pk=job.pk)
@@ -209,7 +193,7 @@ def report_render(*, job_id: int, redelivered: bool = False) -> ReportJob | None
         return None
     progress = _progress_writer(job)
     try:
-        if job.requested_by is not None and not report_job_allowed(job.requested_by, job):
+        if job.requested_by is not None and not can_view_report_job(job.requested_by, job):
             raise PermissionDenied
         with translation.override(settings.LANGUAGE_CODE):
             if job.kind == ReportKind.DOSSIER:
