@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: venv system system-test run test lint format bench migrate demo worker clean
+.PHONY: venv system system-test run test lint mutation format bench migrate demo worker clean
 
 # System packages (WeasyPrint's Pango/HarfBuzz, libmagic, fonts; for tests also Chromium and poppler):
 # installed through apt when missing and run as root, otherwise a message naming them.
@@ -51,6 +51,14 @@ test: venv system-test
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+# Mutation testing of tatanan/scoring.py and forums/permissions.py ([tool.mutmut] in pyproject.toml), then the
+# kill rate. Slow (about an hour on two cores); see docs/operations.md.
+mutation: venv
+	rm -rf mutants
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(VENV)/bin/mutmut run --max-children 2 || true
+	$(VENV)/bin/python scripts/mutation_score.py
 
 format: venv
 	$(VENV)/bin/ruff format .

@@ -13,25 +13,29 @@ predicates, so tasks and commands cannot bypass the policy.
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from evaluations.choices import ResponseStatus, Stage
 
-from .models import Body, Region, RegionLevel, Role
+from .models import Body, Opd, Region, RegionLevel, Role, User
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from evaluations.models import Assessment, ReportJob, Response
+    from evaluations.models import Assessment, EvidenceVersion, ReportJob, Response
+    from tatanan.models import Indicator
 
-    from .models import User
+    from .models import Membership
 
     AnyUser = User | AnonymousUser
+
+_M = TypeVar("_M", bound=Model)
 
 REGENCY_ROLES = {Role.FORUM_COORDINATOR, Role.OPD_OFFICER}
 NATIONWIDE_ROLES = {Role.NATIONAL_VERIFIER, Role.ADMIN}
@@ -40,7 +44,7 @@ NATIONWIDE_ROLES = {Role.NATIONAL_VERIFIER, Role.ADMIN}
 # --- who is who -------------------------------------------------------------
 
 
-def role_of(user) -> str | None:
+def role_of(user: AnyUser) -> str | None:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     if user.is_superuser:
@@ -48,22 +52,30 @@ def role_of(user) -> str | None:
     return user.role or None
 
 
-def is_admin(user) -> bool:
+def is_admin(user: AnyUser) -> bool:
     return role_of(user) == Role.ADMIN
 
 
-def is_nationwide(user) -> bool:
+def is_nationwide(user: AnyUser) -> bool:
     return role_of(user) in NATIONWIDE_ROLES
 
 
-def _scope_region(user) -> Region | None:
-    return user.region if user.region_id else None
+def _scope_region(user: AnyUser) -> Region | None:
+    return user.region if isinstance(user, User) and user.region_id else None
+
+
+def _region_id(user: AnyUser) -> int | None:
+    return user.region_id if isinstance(user, User) else None
+
+
+def _opd(user: AnyUser) -> Opd | None:
+    return user.opd if isinstance(user, User) and user.opd_id else None
 
 
 # --- scopes -----------------------------------------------------------------
 
 
-def regencies_visible_to(user) -> QuerySet[Region]:
+def regencies_visible_to(user: AnyUser) -> QuerySet[Region]:
     """Kabupaten/kota the user may see."""
     role = role_of(user)
     regencies = Region.objects.regencies()
@@ -81,7 +93,7 @@ def regencies_visible_to(user) -> QuerySet[Region]:
     return regencies.none()
 
 
-def provinces_visible_to(user) -> QuerySet[Region]:
+def provinces_visible_to(user: AnyUser) -> QuerySet[Region]:
     role = role_of(user)
     provinces = Region.objects.provinces()
     if role in NATIONWIDE_ROLES:
@@ -93,7 +105,7 @@ def provinces_visible_to(user) -> QuerySet[Region]:
     return provinces.none()
 
 
-def _regency_filter(user, field: str) -> Q | None:
+def _regency_filter(user: AnyUser, field: str) -> Q | None:
     """A Q restricting ``field`` (a path to a regency Region) to the user's scope; None = everything."""
     role = role_of(user)
     if role is None:
@@ -110,30 +122,30 @@ def _regency_filter(user, field: str) -> Q | None:
     return Q(pk__in=[])
 
 
-def _scoped(qs: QuerySet, user, field: str) -> QuerySet:
+def _scoped(qs: QuerySet[_M], user: AnyUser, field: str) -> QuerySet[_M]:
     condition = _regency_filter(user, field)
     return qs if condition is None else qs.filter(condition)
 
 
-def assessments_visible_to(user) -> QuerySet:
+def assessments_visible_to(user: AnyUser) -> QuerySet[Assessment]:
     from evaluations.models import Assessment
 
     return _scoped(Assessment.objects.all(), user, "regency")
 
 
-def responses_visible_to(user) -> QuerySet:
+def responses_visible_to(user: AnyUser) -> QuerySet[Response]:
     from evaluations.models import Response
 
     return _scoped(Response.objects.all(), user, "assessment__regency")
 
 
-def evidence_versions_visible_to(user) -> QuerySet:
+def evidence_versions_visible_to(user: AnyUser) -> QuerySet[EvidenceVersion]:
     from evaluations.models import EvidenceVersion
 
     return _scoped(EvidenceVersion.objects.all(), user, "evidence__response__assessment__regency")
 
 
-def report_jobs_visible_to(user) -> QuerySet:
+def report_jobs_visible_to(user: AnyUser) -> QuerySet[ReportJob]:
     """Dossiers of visible assessments, and readiness reports of visible provinces."""
     from evaluations.models import ReportJob, ReportKind
 
@@ -148,7 +160,7 @@ def report_jobs_visible_to(user) -> QuerySet:
     return jobs.filter(dossiers | readiness)
 
 
-def bodies_visible_to(user) -> QuerySet[Body]:
+def bodies_visible_to(user: AnyUser) -> QuerySet[Body]:
     """Bodies whose scope region (regency, or province for Tim Pembina Provinsi) the user covers."""
     role = role_of(user)
     bodies = Body.objects.all()
@@ -164,21 +176,21 @@ def bodies_visible_to(user) -> QuerySet[Body]:
     return bodies.filter(scope_region_id=region.pk)
 
 
-def memberships_visible_to(user) -> QuerySet:
+def memberships_visible_to(user: AnyUser) -> QuerySet[Membership]:
     """Seats in the bodies the user sees."""
     from .models import Membership
 
     return Membership.objects.filter(body__in=bodies_visible_to(user))
 
 
-def opds_visible_to(user) -> QuerySet:
+def opds_visible_to(user: AnyUser) -> QuerySet[Opd]:
     """OPD of the kabupaten/kota the user sees."""
     from .models import Opd
 
     return _scoped(Opd.objects.all(), user, "regency")
 
 
-def body_scopes_visible_to(user) -> QuerySet[Region]:
+def body_scopes_visible_to(user: AnyUser) -> QuerySet[Region]:
     """Regions that can own bodies (provinces and kabupaten/kota) and that the user sees."""
     return Region.objects.filter(
         Q(pk__in=regencies_visible_to(user).values("pk")) | Q(pk__in=provinces_visible_to(user).values("pk"))
@@ -188,50 +200,51 @@ def body_scopes_visible_to(user) -> QuerySet[Region]:
 # --- predicates -------------------------------------------------------------
 
 
-def can_manage_body(user, body: Body) -> bool:
+def can_manage_body(user: AnyUser, body: Body) -> bool:
     """Forum coordinators keep their regency's bodies; provincial officials their province's Tim Pembina."""
     role = role_of(user)
     if role == Role.ADMIN:
         return True
     if role == Role.FORUM_COORDINATOR:
-        return body.scope_region_id == user.region_id
+        return body.scope_region_id == _region_id(user)
     if role == Role.PROVINCIAL_OFFICIAL:
-        return body.scope_region_id == user.region_id
+        return body.scope_region_id == _region_id(user)
     return False
 
 
-def can_create_body_in(user, scope_region: Region) -> bool:
+def can_create_body_in(user: AnyUser, scope_region: Region) -> bool:
     role = role_of(user)
     if role == Role.ADMIN:
         return True
-    return role in (Role.FORUM_COORDINATOR, Role.PROVINCIAL_OFFICIAL) and scope_region.pk == user.region_id
+    return role in (Role.FORUM_COORDINATOR, Role.PROVINCIAL_OFFICIAL) and scope_region.pk == _region_id(user)
 
 
-def can_manage_opds(user, regency: Region) -> bool:
+def can_manage_opds(user: AnyUser, regency: Region) -> bool:
     """The regency's forum coordinator keeps its list of OPD (and an admin anywhere)."""
     role = role_of(user)
     if role == Role.ADMIN:
         return True
-    return role == Role.FORUM_COORDINATOR and regency.pk == user.region_id
+    return role == Role.FORUM_COORDINATOR and regency.pk == _region_id(user)
 
 
-def can_view_assessment(user, assessment) -> bool:
+def can_view_assessment(user: AnyUser, assessment: Assessment) -> bool:
     return assessments_visible_to(user).filter(pk=assessment.pk).exists()
 
 
-def can_edit_assessment(user, assessment) -> bool:
+def can_edit_assessment(user: AnyUser, assessment: Assessment) -> bool:
     """General data and ODF figures: the regency's forum coordinator (or an admin)."""
     role = role_of(user)
     if role == Role.ADMIN:
         return True
-    return role == Role.FORUM_COORDINATOR and assessment.regency_id == user.region_id
+    return role == Role.FORUM_COORDINATOR and assessment.regency_id == _region_id(user)
 
 
-def opd_responsible_for(user, indicator) -> bool:
+def opd_responsible_for(user: AnyUser, indicator: Indicator) -> bool:
     """Whether an OPD officer's OPD kind is responsible for the indicator (uses the prefetch if any)."""
-    if not user.opd_id:
+    opd = _opd(user)
+    if opd is None:
         return False
-    kind_id = user.opd.kind_id
+    kind_id = opd.kind_id
     return any(k.pk == kind_id for k in indicator.responsible_opd_kinds.all())
 
 
@@ -256,12 +269,13 @@ def can_fill_response(user: AnyUser, response: Response) -> bool:
     if role not in FILL_RULES:
         return False
     regency_id = response.assessment.regency_id
-    if user.region_id != regency_id:
+    if _region_id(user) != regency_id:
         return False
     if not FILL_RULES[role]:
         return True
     # The officer's OPD must belong to the regency too, not only their assigned region.
-    if user.opd_id is None or user.opd.regency_id != regency_id:
+    opd = _opd(user)
+    if opd is None or opd.regency_id != regency_id:
         return False
     return opd_responsible_for(user, response.indicator)
 
@@ -433,14 +447,14 @@ def can_review_response(user: AnyUser, response: Response) -> bool:
     return can_review_stage(user, response.stage, response.assessment.regency) and may_decide(user, response)
 
 
-def can_comment_response(user, response) -> bool:
+def can_comment_response(user: AnyUser, response: Response) -> bool:
     """Anyone who can fill or review at any stage may add to the thread."""
     if can_fill_response(user, response):
         return True
     return reviews_regency(user, response.assessment.regency)
 
 
-def can_request_dossier(user, assessment) -> bool:
+def can_request_dossier(user: AnyUser, assessment: Assessment) -> bool:
     """Everyone who sees the assessment except OPD officers may ask for its dossier."""
     return role_of(user) != Role.OPD_OFFICER and can_view_assessment(user, assessment)
 
@@ -463,26 +477,28 @@ def can_view_report_job(user: AnyUser, job: ReportJob) -> bool:
     return can_request_report(user, kind=job.kind, assessment=job.assessment, region=job.region)
 
 
-def can_view_province_report(user, province: Region) -> bool:
+def can_view_province_report(user: AnyUser, province: Region) -> bool:
     return provinces_visible_to(user).filter(pk=province.pk).exists()
 
 
-def can_view_national_report(user) -> bool:
+def can_view_national_report(user: AnyUser) -> bool:
     return is_nationwide(user)
 
 
-def can_manage_cycle(user) -> bool:
+def can_manage_cycle(user: AnyUser) -> bool:
     return is_admin(user)
 
 
 # --- fetch helpers for views ---------------------------------------------------
 
 
-def get_for_user_or_404(scope: QuerySet, *, check=None, user=None, **lookup):
+def get_for_user_or_404(
+    scope: QuerySet[_M], *, check: Callable[[Any, _M], bool] | None = None, user: AnyUser | None = None, **lookup: Any
+) -> _M:
     """Fetch from a scope (404 when outside it), then apply ``check(user, obj)`` (403 when False)."""
     try:
         obj = scope.get(**lookup)
-    except scope.model.DoesNotExist:
+    except ObjectDoesNotExist:
         raise Http404 from None
     if check is not None and not check(user, obj):
         raise PermissionDenied

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from evaluations.models import Assessment, AssessmentStatus, Cycle, Response, ResponseStatus, Stage
-from forums.models import Region
+from forums.models import Region, User
 from forums.permissions import can_edit_assessment, can_manage_cycle
 
 from .cycles import SELF_ASSESSMENT, require_window
@@ -18,7 +18,7 @@ GENERAL_FIELDS = ("odf_kecamatan_count", "odf_village_count", "odf_stop_babs_cou
 
 
 @transaction.atomic
-def assessment_create(*, cycle: Cycle, regency: Region, actor) -> Assessment:
+def assessment_create(*, cycle: Cycle, regency: Region, actor: User) -> Assessment:
     """The assessment of ``regency`` in ``cycle`` with one draft response per indicator (idempotent)."""
     if not can_manage_cycle(actor):
         raise PermissionDenied
@@ -33,7 +33,7 @@ def assessment_create(*, cycle: Cycle, regency: Region, actor) -> Assessment:
 
 
 @transaction.atomic
-def assessments_open(*, cycle: Cycle, regencies, actor) -> tuple[int, int]:
+def assessments_open(*, cycle: Cycle, regencies: QuerySet[Region], actor: User) -> tuple[int, int]:
     """Open ``cycle`` for many regencies at once: an assessment and a draft response per indicator.
 
     Idempotent (existing rows are kept as they are). Returns (assessments created, responses created).
@@ -62,7 +62,7 @@ def assessments_open(*, cycle: Cycle, regencies, actor) -> tuple[int, int]:
 
 
 @transaction.atomic
-def assessment_update_general(*, assessment: Assessment, data: dict, actor) -> Assessment:
+def assessment_update_general(*, assessment: Assessment, data: dict, actor: User) -> Assessment:
     """Save the ODF figures and the general narrative (forum coordinator, self-assessment window)."""
     if not can_edit_assessment(actor, assessment):
         raise PermissionDenied

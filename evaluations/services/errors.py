@@ -1,5 +1,7 @@
 """Domain errors raised by the services; their message is shown to the user as is."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 
@@ -9,10 +11,10 @@ class WorkflowError(ValidationError):
 
     default_code = "workflow"
 
-    def __init__(self, message, code=None, params=None):
+    def __init__(self, message: Any, code: str | None = None, params: dict[str, Any] | None = None) -> None:
         super().__init__(message, code=code or self.default_code, params=params)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return " ".join(self.messages)
 
 
@@ -39,7 +41,7 @@ class SeparationOfDuties(WorkflowError):
 
     default_code = "separation_of_duties"
 
-    def __init__(self, message=None, code=None, params=None):
+    def __init__(self, message: Any = None, code: str | None = None, params: dict[str, Any] | None = None) -> None:
         super().__init__(message or separation_message(), code=code, params=params)
 
 

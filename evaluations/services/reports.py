@@ -14,8 +14,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from collections.abc import Callable
-from datetime import timedelta
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
@@ -29,10 +29,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from evaluations import charts, pdf
-from evaluations.models import Cycle, JobStatus, ReportJob, ReportKind
-from evaluations.selectors.dossier import DossierData, dossier_data
-from evaluations.selectors.readiness import national_readiness, province_readiness
-from forums.models import RegionLevel
+from evaluations.models import Assessment, Cycle, JobStatus, ReportJob, ReportKind
+from evaluations.selectors.dossier import DossierData, EvidenceItem, dossier_data
+from evaluations.selectors.readiness import ReadinessTable, national_readiness, province_readiness
+from forums.models import Region, RegionLevel, User
 from forums.permissions import can_request_report, can_view_report_job
 
 logger = logging.getLogger(__name__)
@@ -66,7 +66,13 @@ def _enqueue(job_id: int) -> None:
 
 @transaction.atomic
 def report_request(
-    *, kind: str, cycle: Cycle, assessment=None, region=None, include_appendix: bool = False, actor
+    *,
+    kind: str,
+    cycle: Cycle,
+    assessment: Assessment | None = None,
+    region: Region | None = None,
+    include_appendix: bool = False,
+    actor: User,
 ) -> ReportJob:
     """Ask for a dossier (of ``assessment``) or a readiness report (of province ``region``, or national)."""
     if kind == ReportKind.DOSSIER:
@@ -105,7 +111,7 @@ def report_request(
 
 
 @transaction.atomic
-def report_retry(*, job: ReportJob, actor) -> ReportJob:
+def report_retry(*, job: ReportJob, actor: User) -> ReportJob:
     """Put a failed job back in the queue."""
     if not can_view_report_job(actor, job):
         raise PermissionDenied
@@ -123,7 +129,7 @@ def report_retry(*, job: ReportJob, actor) -> ReportJob:
     return job
 
 
-def report_jobs_reap_stale(*, job_ids=None, now=None) -> int:
+def report_jobs_reap_stale(*, job_ids: Iterable[int] | None = None, now: datetime | None = None) -> int:
     """Mark jobs that have been "rendering" longer than the hard time limit as failed; returns how many."""
     now = now or timezone.now()
     stale = ReportJob.objects.filter(status=JobStatus.RENDERING).filter(
@@ -197,6 +203,7 @@ def report_render(*, job_id: int, redelivered: bool = False) -> ReportJob | None
             raise PermissionDenied
         with translation.override(settings.LANGUAGE_CODE):
             if job.kind == ReportKind.DOSSIER:
+                assert job.assessment_id is not None  # noqa: S101 - a dossier job always has one
                 data = render_dossier_pdf(job.assessment_id, include_appendix=job.include_appendix, progress=progress)
             else:
                 data = render_readiness_pdf(cycle=job.cycle, province=job.region, progress=progress)
@@ -224,15 +231,18 @@ def report_render(*, job_id: int, redelivered: bool = False) -> ReportJob | None
 # --- documents -------------------------------------------------------------------
 
 
+Progress = Callable[[int], None]
+
+
 def _noop(percent: int) -> None:
     return None
 
 
-def _add_thumbnails(data: DossierData, progress, start: int, end: int) -> list:
+def _add_thumbnails(data: DossierData, progress: Progress, start: int, end: int) -> list[EvidenceItem]:
     images = [e for e in data.evidence if e.is_image and e.version.content_type in pdf.IMAGE_TYPES]
     for n, item in enumerate(images, start=1):
         try:
-            with default_storage.open(item.version.file.name, "rb") as fh:
+            with default_storage.open(str(item.version.file.name), "rb") as fh:
                 item.thumbnail = pdf.image_data_uri(fh)
         except OSError:
             logger.warning("evidence file missing: %s", item.version.file.name)
@@ -247,7 +257,7 @@ def _appendix(data: DossierData) -> list[dict]:
         if not item.is_pdf:
             continue
         try:
-            with default_storage.open(item.version.file.name, "rb") as fh:
+            with default_storage.open(str(item.version.file.name), "rb") as fh:
                 info = pdf.inspect_pdf(fh)
         except OSError:
             info = pdf.PdfInfo(pages=None)
@@ -255,7 +265,7 @@ def _appendix(data: DossierData) -> list[dict]:
     return rows
 
 
-def dossier_chart(data: DossierData):
+def dossier_chart(data: DossierData) -> str:
     labels = [str(s.tatanan) for s in data.sections]
     series = [
         charts.Series(str(level.label), [s.levels[n].percent for s in data.sections])
@@ -266,7 +276,7 @@ def dossier_chart(data: DossierData):
     )
 
 
-def render_dossier_pdf(assessment_id: int, *, include_appendix: bool = False, progress=_noop) -> bytes:
+def render_dossier_pdf(assessment_id: int, *, include_appendix: bool = False, progress: Progress = _noop) -> bytes:
     """The verification dossier of one assessment as PDF bytes (progress 5..99 reported on the way)."""
     data = dossier_data(assessment_id)
     progress(10)
@@ -303,7 +313,7 @@ def render_dossier_pdf(assessment_id: int, *, include_appendix: bool = False, pr
     return document
 
 
-def readiness_chart(table):
+def readiness_chart(table: ReadinessTable) -> str:
     title = _("Skor rata-rata (%(basis)s)") % {"basis": table.basis_label}
     if not table.rows:
         return charts.empty_chart(title)
@@ -316,7 +326,7 @@ def readiness_chart(table):
     )
 
 
-def render_readiness_pdf(*, cycle: Cycle, province=None, progress=_noop) -> bytes:
+def render_readiness_pdf(*, cycle: Cycle, province: Region | None = None, progress: Progress = _noop) -> bytes:
     """The readiness table of a province (or the nation when ``province`` is None) as PDF bytes."""
     if province is not None:
         table = province_readiness(province=province, cycle=cycle)

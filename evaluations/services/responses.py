@@ -13,10 +13,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from evaluations.models import Response, ResponseStatus, RevisionReason, Stage, StatusChange
+from forums.models import User
 from forums.permissions import can_fill_response, can_review_stage, may_decide
 from kks.uploads import CheckedUpload
 from tatanan import scoring
@@ -37,7 +39,15 @@ SCORE_FIELD = {Stage.PROVINSI: "value_provincial", Stage.PUSAT: "value_national"
 OTHER_REASON = "lainnya"
 
 
-def _record(response: Response, *, actor, to_status: str, value=None, reason=None, note: str = "") -> StatusChange:
+def _record(
+    response: Response,
+    *,
+    actor: User,
+    to_status: str,
+    value: int | None = None,
+    reason: RevisionReason | None = None,
+    note: str = "",
+) -> StatusChange:
     return StatusChange.objects.create(
         response=response,
         actor=actor,
@@ -50,7 +60,7 @@ def _record(response: Response, *, actor, to_status: str, value=None, reason=Non
     )
 
 
-def _bump(response: Response, actor, fields: Iterable[str]) -> None:
+def _bump(response: Response, actor: User, fields: Iterable[str]) -> None:
     response.version += 1
     response.updated_by = actor
     response.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
@@ -67,7 +77,7 @@ def _check_value(response: Response, value: int) -> None:
         ) from None
 
 
-def _submit(locked: Response, actor) -> None:
+def _submit(locked: Response, actor: User) -> None:
     if locked.status not in EDITABLE:
         raise InvalidTransition(_("Jawaban ini sudah diajukan atau sudah diterima."))
     if locked.value is None:
@@ -88,9 +98,9 @@ def response_save(
     *,
     response: Response,
     data: dict,
-    actor,
+    actor: User,
     version: int | None = None,
-    uploads: Sequence[tuple[object, CheckedUpload | None]] = (),
+    uploads: Sequence[tuple[UploadedFile, CheckedUpload | None]] = (),
     evidence_title: str = "",
     submit: bool = False,
 ) -> Response:
@@ -120,13 +130,14 @@ def response_save(
     except Exception:
         # The rows roll back with the transaction; the stored files would stay behind.
         for evidence in added:
-            evidence.current.file.delete(save=False)
+            if evidence.current is not None:
+                evidence.current.file.delete(save=False)
         raise
     return locked
 
 
 @transaction.atomic
-def response_submit(*, response: Response, actor, version: int | None = None) -> Response:
+def response_submit(*, response: Response, actor: User, version: int | None = None) -> Response:
     """Send one filled response to the reviewers of its stage (or back to them after a revision)."""
     locked = lock_response(response)
     require_fillable(actor, locked)
@@ -137,7 +148,7 @@ def response_submit(*, response: Response, actor, version: int | None = None) ->
 
 
 @transaction.atomic
-def response_submit_filled(*, responses: Iterable[Response], actor) -> list[Response]:
+def response_submit_filled(*, responses: Iterable[Response], actor: User) -> list[Response]:
     """Submit every response the actor may submit now (filled, editable, window open); skip the rest."""
     submitted = []
     for response in responses:
@@ -157,7 +168,7 @@ def response_submit_filled(*, responses: Iterable[Response], actor) -> list[Resp
 def response_review(
     *,
     response: Response,
-    actor,
+    actor: User,
     version: int,
     decision: str,
     value: int | None = None,
@@ -180,7 +191,7 @@ def response_review(
         raise InvalidTransition(_("Jawaban ini tidak sedang menunggu verifikasi."))
     require_review_window(locked)
     note = note.strip()
-    stage = locked.stage
+    stage = Stage(locked.stage)
     score_field = SCORE_FIELD.get(stage)
     if score_field is None:
         value = None
