@@ -155,7 +155,7 @@ def overall_score(scores: Iterable[TatananScore]) -> Decimal:
     percents = [s.percent for s in scores if s.count]
     if not percents:
         return Decimal(0)
-    return quantize(sum(percents, Decimal(0)) / Decimal(len(percents)))
+    return quantize(sum(percents) / Decimal(len(percents)))  # not empty: a Decimal
 
 
 def odf_percent(villages_total: int, villages_odf: int) -> Decimal:
@@ -169,7 +169,7 @@ def odf_percent(villages_total: int, villages_odf: int) -> Decimal:
 
 def kelembagaan_complete(values: Sequence[int | None]) -> bool:
     """Kelembagaan is in place when every kelembagaan indicator is answered above 0."""
-    return bool(values) and all(v is not None and v > 0 for v in values)
+    return bool(values) and all(values)  # neither None (unanswered) nor 0
 
 
 def _shortfalls(

@@ -127,3 +127,60 @@ def test_the_next_level_is_the_one_right_above_the_reached_one():
     result = readiness(tatanan=_scores(75), odf=D(100), kelembagaan=True)
     assert (result.level, result.next_level) == (Level.PADAPA, Level.WIWERDA)
     assert result.missing == (Shortfall("score", D(81), D(75)),)
+
+
+# --- more of what mutation testing showed unpinned ------------------------------------------------
+
+
+def test_rounding_is_half_up_not_half_even():
+    from tatanan.scoring import quantize, tatanan_score
+
+    assert quantize(D("0.125")) == D("0.13")  # half-even would give 0.12
+    assert quantize(D("34.365")) == D("34.37")
+    assert tatanan_score([100, 100, 75, 0, 0, 0, 0, 0]).percent == D("34.38")
+
+
+def test_refusals_say_what_is_wrong():
+    from tatanan.scoring import odf_percent
+
+    with pytest.raises(ScoringError, match=r"^value 25 is not on the scale \[100, 50, 0\]$"):
+        validate_value(25, [0, 50, 100])
+    with pytest.raises(ScoringError, match=r"^a rule cannot award no level$"):
+        ScoringPolicy(rules=(LevelRule(Level.NONE, D(0), D(0)),))
+    with pytest.raises(ScoringError, match=r"^ODF villages must be between 0 and the number of villages$"):
+        odf_percent(10, 11)
+
+
+@pytest.mark.parametrize(
+    ("villages", "odf", "percent"),
+    [(1, 1, D(100)), (1, 0, D(0)), (10, 0, D(0)), (10, 10, D(100)), (3, 1, D("33.33")), (0, 0, D(0))],
+)
+def test_odf_share_at_its_edges(villages, odf, percent):
+    from tatanan.scoring import odf_percent
+
+    assert odf_percent(villages, odf) == percent
+
+
+@pytest.mark.parametrize("odd", [-1, 11])
+def test_odf_outside_the_villages_is_refused(odd):
+    from tatanan.scoring import odf_percent
+
+    with pytest.raises(ScoringError):
+        odf_percent(10, odd)
+
+
+@pytest.mark.parametrize(
+    ("values", "complete"),
+    [([25], True), ([100, 25, 50], True), ([0], False), ([None], False), ([100, 0], False), ([], False)],
+)
+def test_kelembagaan_is_complete_when_every_indicator_is_above_zero(values, complete):
+    from tatanan.scoring import kelembagaan_complete
+
+    assert kelembagaan_complete(values) is complete
+
+
+def test_readiness_reports_the_odf_share_and_kelembagaan_it_was_given():
+    result = readiness(tatanan=_scores(75), odf=D("85.50"), kelembagaan=False)
+    assert result.odf_percent == D("85.50")
+    assert result.kelembagaan_complete is False
+    assert readiness(tatanan=_scores(75), odf=D(90), kelembagaan=True).kelembagaan_complete is True
