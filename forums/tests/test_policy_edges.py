@@ -145,3 +145,66 @@ def test_a_user_whose_region_is_below_the_regency_sees_and_reviews_nothing(respo
     assert not p.can_view_assessment(user, response.assessment)
     assert not p.can_manage_body(user, body)
     assert not p.can_view_province_report(user, regency.parent)
+
+
+# --- anonymous users, and the persona each rule is for ---------------------------------------------
+
+
+def test_an_anonymous_user_may_do_nothing(response, body):
+    from django.contrib.auth.models import AnonymousUser
+
+    anonymous = AnonymousUser()
+    _everything_refused(anonymous, response, body)
+    assert not p.opd_responsible_for(anonymous, response.indicator)
+    assert not p.may_decide(anonymous, response)
+
+
+def test_evidence_versions_are_seen_in_the_regency_and_its_province_only(
+    response, coordinator, reviewer, provincial, national, outsider
+):
+    from evaluations.tests.report_data import add_evidence
+
+    version = add_evidence(response, name="bukti.pdf", content=b"%PDF-1.4", content_type="application/pdf")
+    for user in (coordinator, reviewer, provincial, national):
+        assert list(p.evidence_versions_visible_to(user)) == [version], user.username
+    assert not p.evidence_versions_visible_to(outsider).exists()
+
+
+def test_only_the_regency_coordinator_edits_its_assessment(assessment, coordinator, outsider, reviewer, opd_officer):
+    assert p.can_edit_assessment(coordinator, assessment)
+    for user in (outsider, reviewer, opd_officer):
+        assert not p.can_edit_assessment(user, assessment), user.username
+
+
+def test_an_opd_officer_without_an_opd_fills_nothing(response, regency):
+    officer = UserFactory(role=Role.OPD_OFFICER, region=regency, opd=None)
+    assert not p.opd_responsible_for(officer, response.indicator)
+    assert not p.can_fill_response(officer, response)
+
+
+def test_an_opd_officer_fills_the_indicators_of_its_opd_only(assessment, opd_officer, opd):
+    from forums.tests.factories import OpdKindFactory
+
+    mine = assessment.responses.filter(indicator__responsible_opd_kinds=opd.kind).first()
+    other_kind = OpdKindFactory(code="bappeda", name="Bappeda")
+    theirs = assessment.responses.exclude(indicator__responsible_opd_kinds=opd.kind).first()
+    theirs.indicator.responsible_opd_kinds.set([other_kind])
+    assert p.can_fill_response(opd_officer, mine)
+    assert not p.can_fill_response(opd_officer, theirs)
+    assert set(p.fillers_for_response(mine)) >= {opd_officer}
+    assert opd_officer not in p.fillers_for_response(theirs)
+
+
+@pytest.mark.parametrize(
+    ("persona", "allowed"),
+    [
+        ("coordinator", True),
+        ("reviewer", True),
+        ("provincial", True),
+        ("national", True),
+        ("admin_user", True),
+        ("outsider", False),
+    ],
+)
+def test_who_may_comment_on_a_response(request, response, persona, allowed):
+    assert p.can_comment_response(request.getfixturevalue(persona), response) is allowed
