@@ -208,3 +208,14 @@ def test_an_opd_officer_fills_the_indicators_of_its_opd_only(assessment, opd_off
 )
 def test_who_may_comment_on_a_response(request, response, persona, allowed):
     assert p.can_comment_response(request.getfixturevalue(persona), response) is allowed
+
+
+def test_memberships_and_body_scopes_follow_the_users_regions(regency, province, coordinator, provincial, outsider):
+    from forums.tests.factories import MembershipFactory
+
+    seat = MembershipFactory(body=BodyFactory(region=regency, scope_region=regency))
+    assert list(p.memberships_visible_to(coordinator)) == [seat]
+    assert list(p.memberships_visible_to(provincial)) == [seat]
+    assert not p.memberships_visible_to(outsider).exists()
+    assert set(p.body_scopes_visible_to(provincial)) == {province, regency}
+    assert set(p.body_scopes_visible_to(coordinator)) == {regency}
