@@ -332,10 +332,12 @@ def _reaches(reach: Reach, region: Region | None, regency: Region) -> bool:
     return region.level == RegionLevel.PROVINCE and region.pk == regency.parent_id
 
 
-def _reach_of_user(reach: Reach, region: Region, field: str) -> Q:
+def _reach_of_user(reach: Reach, region: Region | None, field: str) -> Q:
     """The regencies (``field``: a path to a regency Region) that ``region`` reaches."""
     if reach is Reach.NATION:
         return Q()
+    if region is None:
+        return Q(pk__in=[])
     if reach is Reach.OWN_OR_PROVINCE:
         return Q(**{f"{field}_id": region.pk}) | Q(**{f"{field}__parent_id": region.pk})
     if region.level != RegionLevel.PROVINCE:
@@ -410,11 +412,8 @@ def responses_to_review_by(user: AnyUser) -> QuerySet[Response]:
         region = _scope_region(user)
         condition = Q(pk__in=[])
         for stage, rule in REVIEW_RULES.items():
-            if role not in rule.roles:
-                continue
-            if region is None and rule.reach is not Reach.NATION:
-                continue
-            condition |= Q(stage=stage) & _reach_of_user(rule.reach, region, "assessment__regency")  # type: ignore[arg-type]
+            if role in rule.roles:
+                condition |= Q(stage=stage) & _reach_of_user(rule.reach, region, "assessment__regency")
         responses = responses.filter(condition)
     barring = StatusChange.objects.filter(
         _barring_history(OuterRef("stage")), response_id=OuterRef("pk"), actor_id=user.pk

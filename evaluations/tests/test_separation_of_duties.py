@@ -149,3 +149,12 @@ def test_the_queue_leaves_out_what_the_user_may_not_decide_in_constant_queries(
     everything = assessment.responses.all()
     in_scope = set(responses_to_review_by(province_reviewer).values_list("pk", flat=True))
     assert in_scope == {r.pk for r in everything if can_review_response(province_reviewer, fresh(r))}
+
+
+def test_a_bar_on_one_response_leaves_the_others_in_the_queue(assessment, coordinator, reviewer, province_reviewer):
+    decided, other = list(assessment.responses.filter(indicator__kind="tatanan").order_by("indicator__sort_order"))[:2]
+    for response in (decided, other):
+        submitted(response, coordinator)
+    accept(decided, province_reviewer)  # barred from its provinsi stage
+    accept(other, reviewer)  # waits at the provinsi stage too, decided below by someone else
+    assert _queue(province_reviewer) == {other.pk}

@@ -219,3 +219,11 @@ def test_memberships_and_body_scopes_follow_the_users_regions(regency, province,
     assert not p.memberships_visible_to(outsider).exists()
     assert set(p.body_scopes_visible_to(provincial)) == {province, regency}
     assert set(p.body_scopes_visible_to(coordinator)) == {regency}
+
+
+def test_fillers_are_active_coordinators_and_officers_of_the_regency_only(response, regency, opd, coordinator):
+    officer = UserFactory(role=Role.OPD_OFFICER, region=regency, opd=opd)
+    UserFactory(role=Role.HEALTH_REVIEWER, region=regency, opd=opd)  # an OPD but not an officer
+    UserFactory(role=Role.FORUM_COORDINATOR, region=regency, is_active=False)
+    UserFactory(role=Role.FORUM_COORDINATOR, region=regency, is_superuser=True)
+    assert set(p.fillers_for_response(response)) == {coordinator, officer}
