@@ -377,7 +377,7 @@ def may_decide(user: AnyUser, response: Response) -> bool:
     """Separation of duties alone: the user neither filled/submitted it nor decided another of its stages."""
     from evaluations.models import StatusChange
 
-    if not getattr(user, "pk", None):
+    if user.pk is None:  # anonymous
         return False
     barring = StatusChange.objects.filter(_barring_history(response.stage), response_id=response.pk, actor_id=user.pk)
     return not barring.exists()
