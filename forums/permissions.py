@@ -351,7 +351,7 @@ def _reach_of_regency(reach: Reach, regency: Region) -> Q:
         return Q()
     if reach is Reach.OWN_OR_PROVINCE:
         return Q(region_id__in=[regency.pk, regency.parent_id])
-    return Q(region_id=regency.parent_id, region__level=RegionLevel.PROVINCE)
+    return Q(region_id=regency.parent_id)  # a regency's parent is its province
 
 
 # --- separation of duties ---------------------------------------------------------

@@ -158,3 +158,43 @@ def test_a_bar_on_one_response_leaves_the_others_in_the_queue(assessment, coordi
     accept(decided, province_reviewer)  # barred from its provinsi stage
     accept(other, reviewer)  # waits at the provinsi stage too, decided below by someone else
     assert _queue(province_reviewer) == {other.pk}
+
+
+def test_a_bar_is_per_response_for_the_predicate_and_the_recipients(
+    assessment, coordinator, reviewer, province_reviewer
+):
+    decided, other = list(assessment.responses.filter(indicator__kind="tatanan").order_by("indicator__sort_order"))[:2]
+    for response in (decided, other):
+        submitted(response, coordinator)
+    accept(decided, province_reviewer)
+    accept(other, reviewer)
+    regency = assessment.regency
+    assert can_review_response(province_reviewer, fresh(other))
+    assert province_reviewer in reviewers_for_stage(Stage.PROVINSI, regency, response=fresh(other))
+    assert province_reviewer not in reviewers_for_stage(Stage.PROVINSI, regency, response=fresh(decided))
+
+
+def test_deciding_the_same_stage_again_keeps_a_reviewer_among_the_recipients(
+    response, coordinator, reviewer, province_reviewer
+):
+    submitted(response, coordinator)
+    accept(response, reviewer)
+    send_back(response, province_reviewer)
+    submitted(response, coordinator)
+    assert province_reviewer in reviewers_for_stage(
+        Stage.PROVINSI, response.assessment.regency, response=fresh(response)
+    )
+    assert can_review_response(province_reviewer, fresh(response))
+
+
+def test_a_correction_of_an_accepted_answer_bars_nobody(response, coordinator, reviewer, provincial):
+    from evaluations.models import StatusChange
+
+    submitted(response, coordinator)
+    accept(response, reviewer)
+    # A correction (as the national admin's, recorded in the history) starts from "accepted": not a decision.
+    StatusChange.objects.create(
+        response=response, actor=provincial, stage=Stage.KABUPATEN, from_status="accepted", to_status="accepted"
+    )
+    assert can_review_response(provincial, fresh(response))
+    assert response.pk in _queue(provincial)

@@ -227,3 +227,25 @@ def test_fillers_are_active_coordinators_and_officers_of_the_regency_only(respon
     UserFactory(role=Role.FORUM_COORDINATOR, region=regency, is_active=False)
     UserFactory(role=Role.FORUM_COORDINATOR, region=regency, is_superuser=True)
     assert set(p.fillers_for_response(response)) == {coordinator, officer}
+
+
+@pytest.mark.parametrize("role", [Role.HEALTH_REVIEWER, Role.PROVINCIAL_OFFICIAL])
+def test_a_regional_reviewer_without_a_region_reviews_nothing(response, role):
+    user = UserFactory(role=role, region=None)
+    for stage in Stage:
+        assert not p.can_review_stage(user, stage, response.assessment.regency)
+    assert not p.responses_to_review_by(user).exists()
+
+
+def test_no_one_reviews_a_stage_that_does_not_exist(regency, admin_user, reviewer):
+    for user in (admin_user, reviewer):
+        assert not p.can_review_stage(user, "bogus", regency)
+    assert not p.reviewers_for_stage("bogus", regency).exists()
+
+
+def test_recipients_of_a_stage_are_active_non_superuser_reviewers_of_that_province(regency, province, other_regency):
+    own = UserFactory(role=Role.PROVINCIAL_OFFICIAL, region=province)
+    UserFactory(role=Role.PROVINCIAL_OFFICIAL, region=other_regency.parent)
+    UserFactory(role=Role.PROVINCIAL_OFFICIAL, region=province, is_superuser=True)
+    UserFactory(role=Role.PROVINCIAL_OFFICIAL, region=province, is_active=False)
+    assert set(p.reviewers_for_stage(Stage.PROVINSI, regency)) == {own}
