@@ -7,7 +7,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: venv system system-test run test lint format bench migrate demo worker clean
+.PHONY: venv system system-test run test lint mutation format bench migrate demo worker clean
 
 # System packages (WeasyPrint's Pango/HarfBuzz, libmagic, fonts; for tests also Chromium and poppler):
 # installed through apt when missing and run as root, otherwise a message naming them.
@@ -51,6 +51,14 @@ test: venv system-test
 lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+# Mutation testing (mutmut): tatanan/scoring.py in a scratch copy against its pure tests (minutes), then
+# forums/permissions.py with Django ([tool.mutmut] in pyproject.toml; about an hour on two cores). Each prints
+# its survivors and kill rate and fails below 95%. See docs/operations.md.
+mutation: venv
+	bash scripts/mutation scoring
+	bash scripts/mutation policy
 
 format: venv
 	$(VENV)/bin/ruff format .

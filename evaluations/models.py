@@ -13,6 +13,8 @@ from simple_history.models import HistoricalRecords
 from kks import textlimits
 from kks.textlimits import LimitedTextField
 
+from .choices import ResponseStatus, Stage  # defined there, importable from here as before
+
 
 class Cycle(models.Model):
     """A programme cycle with its framework version and the windows of each stage."""
@@ -137,20 +139,6 @@ class Assessment(models.Model):
 
     def __str__(self):
         return f"{self.regency} — {self.cycle}"
-
-
-class Stage(models.TextChoices):
-    KABUPATEN = "kabupaten", _("Kabupaten/Kota")
-    PROVINSI = "provinsi", _("Provinsi")
-    PUSAT = "pusat", _("Pusat")
-
-
-class ResponseStatus(models.TextChoices):
-    DRAFT = "draft", _("Draf")
-    SUBMITTED = "submitted", _("Diajukan")
-    REVISION_REQUESTED = "revision_requested", _("Perlu perbaikan")
-    RESUBMITTED = "resubmitted", _("Diajukan ulang")
-    ACCEPTED = "accepted", _("Diterima")
 
 
 class Response(models.Model):

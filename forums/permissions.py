@@ -12,13 +12,30 @@ predicates, so tasks and commands cannot bypass the policy.
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from .models import Body, Region, RegionLevel, Role
+from evaluations.choices import ResponseStatus, Stage
+
+from .models import Body, Opd, Region, RegionLevel, Role, User
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from evaluations.models import Assessment, EvidenceVersion, ReportJob, Response
+    from tatanan.models import Indicator
+
+    from .models import Membership
+
+    AnyUser = User | AnonymousUser
+
+_M = TypeVar("_M", bound=Model)
 
 REGENCY_ROLES = {Role.FORUM_COORDINATOR, Role.OPD_OFFICER}
 NATIONWIDE_ROLES = {Role.NATIONAL_VERIFIER, Role.ADMIN}
@@ -27,7 +44,7 @@ NATIONWIDE_ROLES = {Role.NATIONAL_VERIFIER, Role.ADMIN}
 # --- who is who -------------------------------------------------------------
 
 
-def role_of(user) -> str | None:
+def role_of(user: AnyUser) -> str | None:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     if user.is_superuser:
@@ -35,32 +52,30 @@ def role_of(user) -> str | None:
     return user.role or None
 
 
-def is_admin(user) -> bool:
+def is_admin(user: AnyUser) -> bool:
     return role_of(user) == Role.ADMIN
 
 
-def is_nationwide(user) -> bool:
+def is_nationwide(user: AnyUser) -> bool:
     return role_of(user) in NATIONWIDE_ROLES
 
 
-def _scope_region(user) -> Region | None:
-    return user.region if user.region_id else None
+def _scope_region(user: AnyUser) -> Region | None:
+    return user.region if isinstance(user, User) and user.region_id else None
 
 
-def province_of(user) -> int | None:
-    """The province id of a user's region, or None."""
-    region = _scope_region(user)
-    if region is None:
-        return None
-    if region.level == RegionLevel.PROVINCE:
-        return region.pk
-    return region.parent_id
+def _region_id(user: AnyUser) -> int | None:
+    return user.region_id if isinstance(user, User) else None
+
+
+def _opd(user: AnyUser) -> Opd | None:
+    return user.opd if isinstance(user, User) and user.opd_id else None
 
 
 # --- scopes -----------------------------------------------------------------
 
 
-def regencies_visible_to(user) -> QuerySet[Region]:
+def regencies_visible_to(user: AnyUser) -> QuerySet[Region]:
     """Kabupaten/kota the user may see."""
     role = role_of(user)
     regencies = Region.objects.regencies()
@@ -78,7 +93,7 @@ def regencies_visible_to(user) -> QuerySet[Region]:
     return regencies.none()
 
 
-def provinces_visible_to(user) -> QuerySet[Region]:
+def provinces_visible_to(user: AnyUser) -> QuerySet[Region]:
     role = role_of(user)
     provinces = Region.objects.provinces()
     if role in NATIONWIDE_ROLES:
@@ -90,7 +105,7 @@ def provinces_visible_to(user) -> QuerySet[Region]:
     return provinces.none()
 
 
-def _regency_filter(user, field: str) -> Q | None:
+def _regency_filter(user: AnyUser, field: str) -> Q | None:
     """A Q restricting ``field`` (a path to a regency Region) to the user's scope; None = everything."""
     role = role_of(user)
     if role is None:
@@ -107,30 +122,30 @@ def _regency_filter(user, field: str) -> Q | None:
     return Q(pk__in=[])
 
 
-def _scoped(qs: QuerySet, user, field: str) -> QuerySet:
+def _scoped(qs: QuerySet[_M], user: AnyUser, field: str) -> QuerySet[_M]:
     condition = _regency_filter(user, field)
     return qs if condition is None else qs.filter(condition)
 
 
-def assessments_visible_to(user) -> QuerySet:
+def assessments_visible_to(user: AnyUser) -> QuerySet[Assessment]:
     from evaluations.models import Assessment
 
     return _scoped(Assessment.objects.all(), user, "regency")
 
 
-def responses_visible_to(user) -> QuerySet:
+def responses_visible_to(user: AnyUser) -> QuerySet[Response]:
     from evaluations.models import Response
 
     return _scoped(Response.objects.all(), user, "assessment__regency")
 
 
-def evidence_versions_visible_to(user) -> QuerySet:
+def evidence_versions_visible_to(user: AnyUser) -> QuerySet[EvidenceVersion]:
     from evaluations.models import EvidenceVersion
 
     return _scoped(EvidenceVersion.objects.all(), user, "evidence__response__assessment__regency")
 
 
-def report_jobs_visible_to(user) -> QuerySet:
+def report_jobs_visible_to(user: AnyUser) -> QuerySet[ReportJob]:
     """Dossiers of visible assessments, and readiness reports of visible provinces."""
     from evaluations.models import ReportJob, ReportKind
 
@@ -145,7 +160,7 @@ def report_jobs_visible_to(user) -> QuerySet:
     return jobs.filter(dossiers | readiness)
 
 
-def bodies_visible_to(user) -> QuerySet[Body]:
+def bodies_visible_to(user: AnyUser) -> QuerySet[Body]:
     """Bodies whose scope region (regency, or province for Tim Pembina Provinsi) the user covers."""
     role = role_of(user)
     bodies = Body.objects.all()
@@ -161,21 +176,21 @@ def bodies_visible_to(user) -> QuerySet[Body]:
     return bodies.filter(scope_region_id=region.pk)
 
 
-def memberships_visible_to(user) -> QuerySet:
+def memberships_visible_to(user: AnyUser) -> QuerySet[Membership]:
     """Seats in the bodies the user sees."""
     from .models import Membership
 
     return Membership.objects.filter(body__in=bodies_visible_to(user))
 
 
-def opds_visible_to(user) -> QuerySet:
+def opds_visible_to(user: AnyUser) -> QuerySet[Opd]:
     """OPD of the kabupaten/kota the user sees."""
     from .models import Opd
 
     return _scoped(Opd.objects.all(), user, "regency")
 
 
-def body_scopes_visible_to(user) -> QuerySet[Region]:
+def body_scopes_visible_to(user: AnyUser) -> QuerySet[Region]:
     """Regions that can own bodies (provinces and kabupaten/kota) and that the user sees."""
     return Region.objects.filter(
         Q(pk__in=regencies_visible_to(user).values("pk")) | Q(pk__in=provinces_visible_to(user).values("pk"))
@@ -185,180 +200,304 @@ def body_scopes_visible_to(user) -> QuerySet[Region]:
 # --- predicates -------------------------------------------------------------
 
 
-def can_manage_body(user, body: Body) -> bool:
+def can_manage_body(user: AnyUser, body: Body) -> bool:
     """Forum coordinators keep their regency's bodies; provincial officials their province's Tim Pembina."""
     role = role_of(user)
     if role == Role.ADMIN:
         return True
     if role == Role.FORUM_COORDINATOR:
-        return body.scope_region_id == user.region_id
+        return body.scope_region_id == _region_id(user)
     if role == Role.PROVINCIAL_OFFICIAL:
-        return body.scope_region_id == user.region_id
+        return body.scope_region_id == _region_id(user)
     return False
 
 
-def can_create_body_in(user, scope_region: Region) -> bool:
+def can_create_body_in(user: AnyUser, scope_region: Region) -> bool:
     role = role_of(user)
     if role == Role.ADMIN:
         return True
-    return role in (Role.FORUM_COORDINATOR, Role.PROVINCIAL_OFFICIAL) and scope_region.pk == user.region_id
+    return role in (Role.FORUM_COORDINATOR, Role.PROVINCIAL_OFFICIAL) and scope_region.pk == _region_id(user)
 
 
-def can_manage_opds(user, regency: Region) -> bool:
+def can_manage_opds(user: AnyUser, regency: Region) -> bool:
     """The regency's forum coordinator keeps its list of OPD (and an admin anywhere)."""
     role = role_of(user)
     if role == Role.ADMIN:
         return True
-    return role == Role.FORUM_COORDINATOR and regency.pk == user.region_id
+    return role == Role.FORUM_COORDINATOR and regency.pk == _region_id(user)
 
 
-def can_view_assessment(user, assessment) -> bool:
+def can_view_assessment(user: AnyUser, assessment: Assessment) -> bool:
     return assessments_visible_to(user).filter(pk=assessment.pk).exists()
 
 
-def can_edit_assessment(user, assessment) -> bool:
+def can_edit_assessment(user: AnyUser, assessment: Assessment) -> bool:
     """General data and ODF figures: the regency's forum coordinator (or an admin)."""
     role = role_of(user)
     if role == Role.ADMIN:
         return True
-    return role == Role.FORUM_COORDINATOR and assessment.regency_id == user.region_id
+    return role == Role.FORUM_COORDINATOR and assessment.regency_id == _region_id(user)
 
 
-def opd_responsible_for(user, indicator) -> bool:
+def opd_responsible_for(user: AnyUser, indicator: Indicator) -> bool:
     """Whether an OPD officer's OPD kind is responsible for the indicator (uses the prefetch if any)."""
-    if not user.opd_id:
+    opd = _opd(user)
+    if opd is None:
         return False
-    kind_id = user.opd.kind_id
+    kind_id = opd.kind_id
     return any(k.pk == kind_id for k in indicator.responsible_opd_kinds.all())
 
 
-def can_fill_response(user, response) -> bool:
+# --- filling: one rule -----------------------------------------------------------
+#
+# Who writes a regency's own answers, written once: the roles that fill, and whether the role fills only the
+# indicators its OPD is responsible for (an OPD of that same regency). can_fill_response and the recipients of a
+# response's news (fillers_for_response) derive from it. Admins fill everywhere (and are bound by separation of
+# duties when reviewing).
+
+FILL_RULES: dict[str, bool] = {  # role -> limited to the indicators of the user's OPD
+    Role.FORUM_COORDINATOR: False,
+    Role.OPD_OFFICER: True,
+}
+
+
+def can_fill_response(user: AnyUser, response: Response) -> bool:
     """Write the regency's own answer: coordinator for any indicator, OPD officer for its indicators."""
     role = role_of(user)
-    regency_id = response.assessment.regency_id
     if role == Role.ADMIN:
         return True
-    if role == Role.FORUM_COORDINATOR:
-        return regency_id == user.region_id
-    if role == Role.OPD_OFFICER:
-        # The officer's OPD must belong to the regency too, not only their assigned region.
-        return (
-            regency_id == user.region_id
-            and user.opd_id is not None
-            and user.opd.regency_id == regency_id
-            and opd_responsible_for(user, response.indicator)
-        )
-    return False
+    if role not in FILL_RULES:
+        return False
+    regency_id = response.assessment.regency_id
+    if _region_id(user) != regency_id:
+        return False
+    if not FILL_RULES[role]:
+        return True
+    # The officer's OPD must belong to the regency too, not only their assigned region.
+    opd = _opd(user)
+    if opd is None or opd.regency_id != regency_id:
+        return False
+    return opd_responsible_for(user, response.indicator)
 
 
-def can_review_stage(user, stage: str, regency: Region) -> bool:
+def fillers_for_response(response: Response) -> QuerySet[User]:
+    """Active users who fill ``response`` (from FILL_RULES, admins excluded): recipients of its news."""
+    from .models import User
+
+    regency_id = response.assessment.regency_id
+    kinds = [k.pk for k in response.indicator.responsible_opd_kinds.all()]
+    condition = Q(pk__in=[])
+    for role, by_opd in FILL_RULES.items():
+        condition |= Q(role=role, opd__kind_id__in=kinds, opd__regency_id=regency_id) if by_opd else Q(role=role)
+    return User.objects.filter(condition, is_active=True, is_superuser=False, region_id=regency_id)
+
+
+# --- review: one rule per stage ---------------------------------------------------
+#
+# Who reviews what is written once, in REVIEW_RULES: the roles that review a stage and how far their region
+# reaches. The predicate (can_review_stage), the scope (responses_to_review_by) and the recipients of "waits
+# for review" (reviewers_for_stage) are all derived from it. Admins review every stage everywhere, and like
+# everyone else are bound by separation of duties (below).
+
+
+class Reach(enum.Enum):
+    """Which regencies a reviewer's region covers at a stage."""
+
+    OWN_OR_PROVINCE = "own_or_province"  # their own kabupaten/kota, or every one of their province
+    PROVINCE = "province"  # every kabupaten/kota of their province (the region must be a province)
+    NATION = "nation"  # every kabupaten/kota
+
+
+@dataclass(frozen=True)
+class ReviewRule:
+    roles: frozenset[str]
+    reach: Reach
+
+
+REVIEW_RULES: dict[Stage, ReviewRule] = {
+    Stage.KABUPATEN: ReviewRule(frozenset({Role.HEALTH_REVIEWER}), Reach.OWN_OR_PROVINCE),
+    Stage.PROVINSI: ReviewRule(frozenset({Role.PROVINCIAL_OFFICIAL, Role.HEALTH_REVIEWER}), Reach.PROVINCE),
+    Stage.PUSAT: ReviewRule(frozenset({Role.NATIONAL_VERIFIER}), Reach.NATION),
+}
+REVIEWER_ROLES: frozenset[str] = frozenset({Role.ADMIN}).union(*(rule.roles for rule in REVIEW_RULES.values()))
+
+
+def _reaches(reach: Reach, region: Region | None, regency: Region) -> bool:
+    if reach is Reach.NATION:
+        return True
+    if region is None:
+        return False
+    if reach is Reach.OWN_OR_PROVINCE:
+        return region.pk in (regency.pk, regency.parent_id)
+    return region.level == RegionLevel.PROVINCE and region.pk == regency.parent_id
+
+
+def _reach_of_user(reach: Reach, region: Region | None, field: str) -> Q:
+    """The regencies (``field``: a path to a regency Region) that ``region`` reaches."""
+    if reach is Reach.NATION:
+        return Q()
+    if region is None:
+        return Q(pk__in=[])
+    if reach is Reach.OWN_OR_PROVINCE:
+        return Q(**{f"{field}_id": region.pk}) | Q(**{f"{field}__parent_id": region.pk})
+    if region.level != RegionLevel.PROVINCE:
+        return Q(pk__in=[])
+    return Q(**{f"{field}__parent_id": region.pk})
+
+
+def _reach_of_regency(reach: Reach, regency: Region) -> Q:
+    """The users (by their region) whose region reaches ``regency``."""
+    if reach is Reach.NATION:
+        return Q()
+    if reach is Reach.OWN_OR_PROVINCE:
+        return Q(region_id__in=[regency.pk, regency.parent_id])
+    return Q(region_id=regency.parent_id)  # a regency's parent is its province
+
+
+# --- separation of duties ---------------------------------------------------------
+#
+# Nobody decides a stage of a response they filled or submitted, and nobody decides two stages of the same
+# response. The evidence is the response's status history: a submission (to submitted/resubmitted) is the
+# filler's; a decision (from waiting to accepted/revision requested) is the reviewer's, at its stage. Deciding
+# the same stage again (accept after a resubmission) is allowed. Admin corrections of an accepted response start
+# from "accepted", so they are not decisions and do not bar anyone.
+
+SUBMISSIONS = (ResponseStatus.SUBMITTED, ResponseStatus.RESUBMITTED)
+DECISIONS = (ResponseStatus.ACCEPTED, ResponseStatus.REVISION_REQUESTED)
+
+
+def _barring_history(stage: Stage | str | OuterRef) -> Q:
+    """StatusChange rows that bar their actor from deciding ``stage`` of their response."""
+    filled = Q(to_status__in=SUBMISSIONS)
+    decided_elsewhere = Q(from_status__in=SUBMISSIONS, to_status__in=DECISIONS) & ~Q(stage=stage)
+    return filled | decided_elsewhere
+
+
+def may_decide(user: AnyUser, response: Response) -> bool:
+    """Separation of duties alone: the user neither filled/submitted it nor decided another of its stages."""
+    from evaluations.models import StatusChange
+
+    if user.pk is None:  # anonymous
+        return False
+    barring = StatusChange.objects.filter(_barring_history(response.stage), response_id=response.pk, actor_id=user.pk)
+    return not barring.exists()
+
+
+def can_review_stage(user: AnyUser, stage: Stage | str, regency: Region) -> bool:
     """Whether the user reviews responses of ``regency`` at ``stage`` (kabupaten/provinsi/pusat)."""
     role = role_of(user)
+    if role is None or stage not in REVIEW_RULES:
+        return False
     if role == Role.ADMIN:
         return True
-    region = _scope_region(user)
-    if stage == "kabupaten":
-        if role != Role.HEALTH_REVIEWER or region is None:
-            return False
-        return region.pk in (regency.pk, regency.parent_id)
-    if stage == "provinsi":
-        if role not in (Role.PROVINCIAL_OFFICIAL, Role.HEALTH_REVIEWER) or region is None:
-            return False
-        return region.level == RegionLevel.PROVINCE and region.pk == regency.parent_id
-    if stage == "pusat":
-        return role == Role.NATIONAL_VERIFIER
-    return False
+    rule = REVIEW_RULES[Stage(stage)]
+    return role in rule.roles and _reaches(rule.reach, _scope_region(user), regency)
 
 
-def responses_to_review_by(user) -> QuerySet:
-    """Responses at a stage the user reviews, in the regencies where they review it (mirrors can_review_stage)."""
-    from evaluations.models import Response
+def reviews_regency(user: AnyUser, regency: Region) -> bool:
+    """Whether the user reviews ``regency`` at some stage."""
+    return any(can_review_stage(user, stage, regency) for stage in Stage)
+
+
+def responses_to_review_by(user: AnyUser) -> QuerySet[Response]:
+    """Responses at a stage the user reviews, where they review it, and that they may decide (derived from
+    REVIEW_RULES and separation of duties, as can_review_response)."""
+    from evaluations.models import Response, StatusChange
 
     responses = Response.objects.all()
     role = role_of(user)
-    if role == Role.ADMIN:
-        return responses
-    if role == Role.NATIONAL_VERIFIER:
-        return responses.filter(stage="pusat")
-    region = _scope_region(user)
-    if region is None:
+    if role is None:
         return responses.none()
-    condition = Q(pk__in=[])
-    if role == Role.HEALTH_REVIEWER:
-        condition |= Q(stage="kabupaten") & (
-            Q(assessment__regency_id=region.pk) | Q(assessment__regency__parent_id=region.pk)
-        )
-    if role in (Role.PROVINCIAL_OFFICIAL, Role.HEALTH_REVIEWER) and region.level == RegionLevel.PROVINCE:
-        condition |= Q(stage="provinsi", assessment__regency__parent_id=region.pk)
-    return responses.filter(condition)
-
-
-def reviewers_for_stage(stage: str, regency: Region) -> QuerySet:
-    """Active users (admins excluded) who review ``regency`` at ``stage``: the recipients of "waits for review"."""
-    from .models import User
-
-    users = User.objects.filter(is_active=True, is_superuser=False)
-    if stage == "kabupaten":
-        return users.filter(role=Role.HEALTH_REVIEWER, region_id__in=[regency.pk, regency.parent_id])
-    if stage == "provinsi":
-        return users.filter(
-            role__in=[Role.PROVINCIAL_OFFICIAL, Role.HEALTH_REVIEWER],
-            region_id=regency.parent_id,
-            region__level=RegionLevel.PROVINCE,
-        )
-    if stage == "pusat":
-        return users.filter(role=Role.NATIONAL_VERIFIER)
-    return users.none()
-
-
-def fillers_for_response(response) -> QuerySet:
-    """Active users who fill ``response`` (mirrors can_fill_response, admins excluded): recipients of its news."""
-    from .models import User
-
-    kinds = [k.pk for k in response.indicator.responsible_opd_kinds.all()]
-    return User.objects.filter(is_active=True, is_superuser=False, region_id=response.assessment.regency_id).filter(
-        Q(role=Role.FORUM_COORDINATOR)
-        | Q(role=Role.OPD_OFFICER, opd__kind_id__in=kinds, opd__regency_id=response.assessment.regency_id)
+    if role != Role.ADMIN:
+        region = _scope_region(user)
+        condition = Q(pk__in=[])
+        for stage, rule in REVIEW_RULES.items():
+            if role in rule.roles:
+                condition |= Q(stage=stage) & _reach_of_user(rule.reach, region, "assessment__regency")
+        responses = responses.filter(condition)
+    barring = StatusChange.objects.filter(
+        _barring_history(OuterRef("stage")), response_id=OuterRef("pk"), actor_id=user.pk
     )
+    return responses.exclude(Exists(barring))
 
 
-def can_review_response(user, response) -> bool:
-    return can_review_stage(user, response.stage, response.assessment.regency)
+def reviewers_for_stage(stage: Stage | str, regency: Region, *, response: Response | None = None) -> QuerySet[User]:
+    """Active users (admins excluded) who review ``regency`` at ``stage``: the recipients of "waits for review".
+
+    With ``response``, only those who may decide it (separation of duties)."""
+    from evaluations.models import StatusChange
+
+    from .models import User
+
+    if stage not in REVIEW_RULES:
+        return User.objects.none()
+    rule = REVIEW_RULES[Stage(stage)]
+    users = User.objects.filter(
+        _reach_of_regency(rule.reach, regency), is_active=True, is_superuser=False, role__in=rule.roles
+    )
+    if response is not None:
+        barring = StatusChange.objects.filter(_barring_history(stage), response_id=response.pk, actor_id=OuterRef("pk"))
+        users = users.exclude(Exists(barring))
+    return users
 
 
-def can_comment_response(user, response) -> bool:
+def can_review_response(user: AnyUser, response: Response) -> bool:
+    """Decide ``response`` at its current stage: the stage's review rule and separation of duties."""
+    return can_review_stage(user, response.stage, response.assessment.regency) and may_decide(user, response)
+
+
+def can_comment_response(user: AnyUser, response: Response) -> bool:
     """Anyone who can fill or review at any stage may add to the thread."""
     if can_fill_response(user, response):
         return True
-    regency = response.assessment.regency
-    return any(can_review_stage(user, stage, regency) for stage in ("kabupaten", "provinsi", "pusat"))
+    return reviews_regency(user, response.assessment.regency)
 
 
-def can_request_dossier(user, assessment) -> bool:
+def can_request_dossier(user: AnyUser, assessment: Assessment) -> bool:
     """Everyone who sees the assessment except OPD officers may ask for its dossier."""
     return role_of(user) != Role.OPD_OFFICER and can_view_assessment(user, assessment)
 
 
-def can_view_province_report(user, province: Region) -> bool:
+def can_request_report(
+    user: AnyUser, *, kind: str, assessment: Assessment | None = None, region: Region | None = None
+) -> bool:
+    """Ask for (and read) a report: a dossier of an assessment, or the readiness report of a province or,
+    with neither, of the nation."""
+    from evaluations.models import ReportKind
+
+    if kind == ReportKind.DOSSIER:
+        return assessment is not None and can_request_dossier(user, assessment)
+    if region is not None:
+        return can_view_province_report(user, region)
+    return can_view_national_report(user)
+
+
+def can_view_report_job(user: AnyUser, job: ReportJob) -> bool:
+    return can_request_report(user, kind=job.kind, assessment=job.assessment, region=job.region)
+
+
+def can_view_province_report(user: AnyUser, province: Region) -> bool:
     return provinces_visible_to(user).filter(pk=province.pk).exists()
 
 
-def can_view_national_report(user) -> bool:
+def can_view_national_report(user: AnyUser) -> bool:
     return is_nationwide(user)
 
 
-def can_manage_cycle(user) -> bool:
+def can_manage_cycle(user: AnyUser) -> bool:
     return is_admin(user)
 
 
 # --- fetch helpers for views ---------------------------------------------------
 
 
-def get_for_user_or_404(scope: QuerySet, *, check=None, user=None, **lookup):
+def get_for_user_or_404(
+    scope: QuerySet[_M], *, check: Callable[[Any, _M], bool] | None = None, user: AnyUser | None = None, **lookup: Any
+) -> _M:
     """Fetch from a scope (404 when outside it), then apply ``check(user, obj)`` (403 when False)."""
     try:
         obj = scope.get(**lookup)
-    except scope.model.DoesNotExist:
+    except ObjectDoesNotExist:
         raise Http404 from None
     if check is not None and not check(user, obj):
         raise PermissionDenied
@@ -400,7 +539,7 @@ class AccountGrant:
     regions: Q | None
 
 
-def account_grants(user) -> list[AccountGrant] | None:
+def account_grants(user: AnyUser) -> list[AccountGrant] | None:
     """What ``user`` may hand out: a list of grants, or None for everything (the national admin)."""
     role = role_of(user)
     if role == Role.ADMIN:
@@ -421,7 +560,7 @@ def account_grants(user) -> list[AccountGrant] | None:
     return []
 
 
-def roles_assignable_by(user) -> set[Role]:
+def roles_assignable_by(user: AnyUser) -> set[Role]:
     """The roles ``user`` may give to an account (empty: no account pages at all)."""
     grants = account_grants(user)
     if grants is None:
@@ -429,7 +568,7 @@ def roles_assignable_by(user) -> set[Role]:
     return {Role(role) for grant in grants for role in grant.roles}
 
 
-def can_manage_accounts(user) -> bool:
+def can_manage_accounts(user: AnyUser) -> bool:
     return bool(roles_assignable_by(user))
 
 
@@ -437,13 +576,13 @@ def can_manage_accounts(user) -> bool:
 ACCOUNT_MANAGER_ROLES = frozenset({Role.ADMIN, Role.PROVINCIAL_OFFICIAL, Role.FORUM_COORDINATOR})
 
 
-def shows_account_pages(user) -> bool:
+def shows_account_pages(user: AnyUser) -> bool:
     """For the navigation, without a query: can_manage_accounts for everyone whose region fits their role."""
     role = role_of(user)
-    return role == Role.ADMIN or (role in ACCOUNT_MANAGER_ROLES and user.region_id is not None)
+    return role == Role.ADMIN or (role in ACCOUNT_MANAGER_ROLES and _region_id(user) is not None)
 
 
-def regions_assignable_by(user, role: str | None = None) -> QuerySet[Region]:
+def regions_assignable_by(user: AnyUser, role: str | None = None) -> QuerySet[Region]:
     """Provinces and kabupaten/kota where ``user`` may place an account (of ``role`` when given)."""
     regions = Region.objects.filter(level__in=[RegionLevel.PROVINCE, RegionLevel.REGENCY])
     grants = account_grants(user)
@@ -458,7 +597,7 @@ def regions_assignable_by(user, role: str | None = None) -> QuerySet[Region]:
     return regions.filter(condition)
 
 
-def users_visible_to(user) -> QuerySet:
+def users_visible_to(user: AnyUser) -> QuerySet[User]:
     """Accounts ``user`` manages: those whose role and region one of their grants covers (active or not)."""
     from .models import User
 
@@ -487,7 +626,7 @@ def role_fits_region(role: str, region: Region | None) -> bool:
     return region is not None and region.level in levels
 
 
-def can_create_user_with(user, *, role: str, region: Region | None, opd=None) -> bool:
+def can_create_user_with(user: AnyUser, *, role: str, region: Region | None, opd: Opd | None = None) -> bool:
     """Whether ``user`` may give an account this role, region and OPD."""
     if role not in roles_assignable_by(user) or not role_fits_region(role, region):
         return False
@@ -501,7 +640,7 @@ def can_create_user_with(user, *, role: str, region: Region | None, opd=None) ->
     return regions_assignable_by(user, role).filter(pk=region.pk).exists()
 
 
-def can_manage_user(user, target) -> bool:
+def can_manage_user(user: AnyUser, target: User) -> bool:
     """Edit, deactivate, reactivate, transfer, re-invite ``target``: in scope and never oneself."""
     if role_of(user) is None or target.pk == user.pk:
         return False
@@ -511,7 +650,7 @@ def can_manage_user(user, target) -> bool:
 # --- framework versions (web import) ---------------------------------------------
 
 
-def can_manage_frameworks(user) -> bool:
+def can_manage_frameworks(user: AnyUser) -> bool:
     """Uploading, loading and publishing framework files from the web: the national admin only."""
     return is_admin(user)
 
@@ -520,7 +659,7 @@ def can_manage_frameworks(user) -> bool:
 # Kept in its own section: who may read the audit trail of an assessment, and who corrects.
 
 
-def can_view_audit(user, assessment) -> bool:
+def can_view_audit(user: AnyUser, assessment: Assessment) -> bool:
     """The assessment-wide audit page and its export: its reviewers of any stage, provincial officials
     of its province, national verifiers and admins (who all see the assessment).
 
@@ -535,6 +674,6 @@ def can_view_audit(user, assessment) -> bool:
     return role in (Role.HEALTH_REVIEWER, Role.PROVINCIAL_OFFICIAL) and can_view_assessment(user, assessment)
 
 
-def can_correct_response(user, response) -> bool:
+def can_correct_response(user: AnyUser, response: Response) -> bool:
     """Only the national admin corrects an accepted response (services.corrections records it)."""
     return is_admin(user)

@@ -59,7 +59,12 @@ class LevelRule:
 
 @dataclass(frozen=True)
 class ScoringPolicy:
-    """Thresholds of the award rules; defaults are the 2025 Juknis."""
+    """Thresholds of the award rules; defaults are the 2025 Juknis.
+
+    The rules are given from the lowest level up: each for a higher level than the one before, with a higher
+    score and no lower ODF share, all within 0-100. Anything else is refused (ScoringError) rather than
+    quietly re-sorted, since a level reached "out of order" is a mistake in the policy.
+    """
 
     rules: tuple[LevelRule, ...] = (
         LevelRule(Level.PADAPA, Decimal(71), Decimal(80)),
@@ -69,8 +74,22 @@ class ScoringPolicy:
     band_basis: BandBasis = BandBasis.MEAN
     require_kelembagaan: bool = True
 
-    def rule_for(self, level: Level) -> LevelRule | None:
-        return next((r for r in self.rules if r.level == level), None)
+    def __post_init__(self) -> None:
+        previous: LevelRule | None = None
+        for rule in self.rules:
+            if rule.level == Level.NONE:
+                raise ScoringError("a rule cannot award no level")
+            for value in (rule.min_score, rule.min_odf):
+                if not Decimal(0) <= value <= HUNDRED:
+                    raise ScoringError(f"threshold {value} of {rule.level.value} is outside 0-100")
+            if previous is not None:
+                if LEVEL_ORDER.index(rule.level) <= LEVEL_ORDER.index(previous.level):
+                    raise ScoringError(f"rule for {rule.level.value} comes after {previous.level.value}")
+                if rule.min_score <= previous.min_score:
+                    raise ScoringError(f"{rule.level.value} needs a higher score than {previous.level.value}")
+                if rule.min_odf < previous.min_odf:
+                    raise ScoringError(f"{rule.level.value} needs at least the ODF share of {previous.level.value}")
+            previous = rule
 
 
 DEFAULT_POLICY = ScoringPolicy()
@@ -136,7 +155,7 @@ def overall_score(scores: Iterable[TatananScore]) -> Decimal:
     percents = [s.percent for s in scores if s.count]
     if not percents:
         return Decimal(0)
-    return quantize(sum(percents, Decimal(0)) / Decimal(len(percents)))
+    return quantize(sum(percents) / Decimal(len(percents)))  # not empty: a Decimal
 
 
 def odf_percent(villages_total: int, villages_odf: int) -> Decimal:
@@ -150,10 +169,10 @@ def odf_percent(villages_total: int, villages_odf: int) -> Decimal:
 
 def kelembagaan_complete(values: Sequence[int | None]) -> bool:
     """Kelembagaan is in place when every kelembagaan indicator is answered above 0."""
-    return bool(values) and all(v is not None and v > 0 for v in values)
+    return bool(values) and all(values)  # neither None (unanswered) nor 0
 
 
-def _meets(
+def _shortfalls(
     rule: LevelRule,
     *,
     score: Decimal,
@@ -162,6 +181,7 @@ def _meets(
     kelembagaan: bool,
     policy: ScoringPolicy,
 ) -> list[Shortfall]:
+    """What ``rule`` still lacks (empty when it is met)."""
     missing: list[Shortfall] = []
     if policy.require_kelembagaan and not kelembagaan:
         missing.append(Shortfall("kelembagaan"))
@@ -189,14 +209,10 @@ def readiness(
 ) -> Readiness:
     """The highest level whose rule is met, and what the next level still lacks."""
     score, reached = readiness_level(tatanan=tatanan, odf=odf, kelembagaan=kelembagaan, policy=policy)
-    higher = [
-        r
-        for r in sorted(policy.rules, key=lambda r: r.min_score)
-        if LEVEL_ORDER.index(r.level) > LEVEL_ORDER.index(reached)
-    ]
+    higher = [r for r in policy.rules if LEVEL_ORDER.index(r.level) > LEVEL_ORDER.index(reached)]
     next_rule = higher[0] if higher else None
     missing = (
-        tuple(_meets(next_rule, score=score, tatanan=tatanan, odf=odf, kelembagaan=kelembagaan, policy=policy))
+        tuple(_shortfalls(next_rule, score=score, tatanan=tatanan, odf=odf, kelembagaan=kelembagaan, policy=policy))
         if next_rule
         else ()
     )
@@ -232,10 +248,10 @@ def readiness_level(
     policy: ScoringPolicy = DEFAULT_POLICY,
 ) -> tuple[Decimal, Level]:
     """``(readiness(...).score, readiness(...).level)`` without working out what the next level lacks: what a
-    readiness table shows for each of hundreds of regencies. The rules are checked by the same ``_meets``."""
+    readiness table shows for each of hundreds of regencies. The rules are checked by the same ``_shortfalls``."""
     score = overall_score(tatanan.values())
     reached = Level.NONE
-    for rule in sorted(policy.rules, key=lambda r: r.min_score):
-        if not _meets(rule, score=score, tatanan=tatanan, odf=odf, kelembagaan=kelembagaan, policy=policy):
+    for rule in policy.rules:  # lowest level first (ScoringPolicy checks the order)
+        if not _shortfalls(rule, score=score, tatanan=tatanan, odf=odf, kelembagaan=kelembagaan, policy=policy):
             reached = rule.level
     return score, reached

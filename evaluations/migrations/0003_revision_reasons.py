@@ -2,21 +2,11 @@
 
 from django.db import migrations
 
-REASONS = [
-    ("bukti-tidak-lengkap", "Bukti dukung tidak lengkap"),
-    ("bukti-tidak-sesuai", "Bukti dukung tidak sesuai indikator"),
-    ("tahun-tidak-sesuai", "Data tidak sesuai tahun penilaian"),
-    ("nilai-tidak-sesuai", "Nilai tidak sesuai skala/definisi operasional"),
-    ("belum-divalidasi", "Dokumen belum ditandatangani/divalidasi Kepala OPD"),
-    ("berkas-tidak-terbaca", "Berkas tidak dapat dibuka atau tidak terbaca"),
-    ("lainnya", "Lainnya"),
-]
+from evaluations.reasons import REASONS, seed_revision_reasons
 
 
 def seed(apps, schema_editor):
-    RevisionReason = apps.get_model("evaluations", "RevisionReason")
-    for code, label in REASONS:
-        RevisionReason.objects.get_or_create(code=code, defaults={"label": label})
+    seed_revision_reasons(apps.get_model("evaluations", "RevisionReason"), schema_editor.connection.alias)
 
 
 def unseed(apps, schema_editor):

@@ -8,8 +8,9 @@ is shown against nothing ("—"). A fixed number of queries however long the his
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
@@ -48,7 +49,7 @@ SHOWN_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
 @dataclass(frozen=True)
 class AuditEntry:
     at: datetime.datetime
-    user: object | None
+    user: Any
     subject: str
     action: str
     field: str
@@ -67,7 +68,7 @@ class AuditEntry:
         return str(self.user) if self.user is not None else ""
 
 
-def _display(field: models.Field, value) -> str:
+def _display(field: Any, value: Any) -> str:
     if value is None or value == "":
         return ""
     if field.choices:
@@ -79,11 +80,18 @@ def _display(field: models.Field, value) -> str:
     return str(value)
 
 
+def _no_response(record: Any) -> int | None:
+    return None
+
+
 def _entries_of(
-    records: Iterable, model: type[models.Model], subject_of, response_of=lambda record: None
+    records: Iterable[Any],
+    model: type[models.Model],
+    subject_of: Callable[[Any], str],
+    response_of: Callable[[Any], int | None] = _no_response,
 ) -> list[AuditEntry]:
     """Diff the consecutive states of each object in ``records`` (ordered by object, then time)."""
-    fields = [model._meta.get_field(name) for name in SHOWN_FIELDS[model]]
+    fields: list[Any] = [model._meta.get_field(name) for name in SHOWN_FIELDS[model]]
     entries: list[AuditEntry] = []
     previous = None
     for record in records:
@@ -122,26 +130,28 @@ def _entries_of(
     return entries
 
 
-def _field_label(model: type[models.Model], field: models.Field) -> str:
+def _field_label(model: type[models.Model], field: Any) -> str:
     label = str(field.verbose_name)
     if model is Response:
         return label[:1].upper() + label[1:]
     return f"{str(model._meta.verbose_name).capitalize()}: {label}"
 
 
-def _ordered(history):
+def _ordered(history: Any) -> Any:
     return history.select_related("history_user").order_by("id", "history_date", "history_id")
 
 
-def _evidence_entries(evidence_history, version_history, code_of_response) -> list[AuditEntry]:
+def _evidence_entries(
+    evidence_history: Any, version_history: Any, code_of_response: Callable[[Any], str]
+) -> list[AuditEntry]:
     evidence_records = list(_ordered(evidence_history))
     response_of_evidence = {r.id: r.response_id for r in evidence_records}
     title_of_evidence = {r.id: r.title for r in evidence_records}
 
-    def evidence_subject(record):
+    def evidence_subject(record: Any) -> str:
         return _("%(code)s · bukti «%(title)s»") % {"code": code_of_response(record.response_id), "title": record.title}
 
-    def version_subject(record):
+    def version_subject(record: Any) -> str:
         return _("%(code)s · bukti «%(title)s»") % {
             "code": code_of_response(response_of_evidence.get(record.evidence_id)),
             "title": title_of_evidence.get(record.evidence_id, ""),
@@ -184,8 +194,9 @@ def assessment_audit(assessment: Assessment) -> list[AuditEntry]:
     indicator_of = {r.id: r.indicator_id for r in response_history}
     evidence = Evidence.audit.filter(response_id__in=Response.audit.filter(assessment_id=assessment.pk).values("id"))
 
-    def code_of_response(response_id):
-        return codes.get(indicator_of.get(response_id), "?")
+    def code_of_response(response_id: Any) -> str:
+        indicator_id = indicator_of.get(response_id)
+        return codes.get(indicator_id, "?") if indicator_id is not None else "?"
 
     general = _("Data umum penilaian")
     entries = [

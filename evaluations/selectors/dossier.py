@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -12,10 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from evaluations.models import Assessment, ChangeKind, EvidenceVersion, Response, Stage, StatusChange
 from evaluations.selectors.forecast import ReadinessView, readiness_views
 from evaluations.selectors.scores import AssessmentScores, assessment_scores
-from forums.models import Body, BodyKind, MemberRole, Membership
+from forums.models import Body, BodyKind, MemberRole, Membership, User
 from kks import textlimits
 from tatanan import scoring
-from tatanan.models import IndicatorKind, Tatanan
+from tatanan.models import Indicator, IndicatorKind, Tatanan
 
 LEVELS = (
     (Stage.KABUPATEN, _("Mandiri")),
@@ -95,14 +96,14 @@ class IndicatorItem:
             e.title = budget.clip(e.title, EVIDENCE_TITLE).text
 
     @property
-    def indicator(self):
+    def indicator(self) -> Indicator:
         return self.response.indicator
 
     @property
     def scale(self) -> list:
         return list(self.response.indicator.scale_options.all())
 
-    def criterion(self, value) -> str:
+    def criterion(self, value: int | None) -> str:
         return next((o.description for o in self.scale if o.value == value), "")
 
     @property
@@ -122,7 +123,7 @@ class LevelScore:
     score: scoring.TatananScore
 
     @property
-    def percent(self):
+    def percent(self) -> Decimal | None:
         return self.score.percent if self.score.answered else None
 
 
@@ -213,7 +214,7 @@ def _last_reviews(assessment: Assessment) -> tuple[dict[int, StatusChange], dict
     return last, corrections
 
 
-def _verifier(changes: dict[int, StatusChange], stage: str):
+def _verifier(changes: dict[int, StatusChange], stage: str) -> User | None:
     last = [c for c in changes.values() if c.stage == stage and c.actor_id]
     return max(last, key=lambda c: (c.at, c.pk)).actor if last else None
 
@@ -221,7 +222,8 @@ def _verifier(changes: dict[int, StatusChange], stage: str):
 def _signatories(bodies: list[Body], changes: dict[int, StatusChange]) -> list[Signatory]:
     def chair(kind: str, title: str) -> Signatory:
         body = next((b for b in bodies if b.kind == kind), None)
-        member = next((m for m in body.members if m.role == MemberRole.KETUA), None) if body else None
+        members = body.members if body else []  # type: ignore[attr-defined]  # set by dossier_data
+        member = next((m for m in members if m.role == MemberRole.KETUA), None)
         if member is None:
             return Signatory(title)
         return Signatory(title, member.display_name, member.position)
@@ -256,7 +258,7 @@ def dossier_data(assessment_id: int) -> DossierData:
     for item in items.values():
         for e in item.evidence:
             e.indicator_code = item.indicator.code
-    by_tatanan: dict[int, list[IndicatorItem]] = defaultdict(list)
+    by_tatanan: dict[int | None, list[IndicatorItem]] = defaultdict(list)
     kelembagaan = []
     for r in responses:
         if r.indicator.kind == IndicatorKind.KELEMBAGAAN:
@@ -271,11 +273,13 @@ def dossier_data(assessment_id: int) -> DossierData:
         .prefetch_related(Prefetch("memberships", Membership.objects.select_related("user").order_by("pk")))
         .order_by("region__code", "name")
     )
-    kind_rank = {kind: n for n, kind in enumerate(BODY_ORDER)}
+    kind_rank: dict[str, int] = {kind: n for n, kind in enumerate(BODY_ORDER)}
     bodies.sort(key=lambda b: kind_rank.get(b.kind, 99))
     rank = {role: n for n, role in enumerate(MemberRole.values)}
     for body in bodies:
-        body.members = sorted(body.memberships.all(), key=lambda m: (rank.get(m.role, 99), m.display_name))
+        body.members = sorted(  # type: ignore[attr-defined]  # for the template and _signatories
+            body.memberships.all(), key=lambda m: (rank.get(m.role, 99), m.display_name)
+        )
     data = DossierData(
         assessment=assessment,
         scores=assessment_scores(assessment),

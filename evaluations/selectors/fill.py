@@ -42,13 +42,14 @@ def with_card_data(responses: QuerySet[Response]) -> QuerySet[Response]:
 def decorate(response: Response) -> Response:
     """Split the prefetched evidence into active and withdrawn, and find the last send-back."""
     evidence = list(response.evidence.all())
-    response.active_evidence = [e for e in evidence if e.withdrawn_at is None]
-    response.withdrawn_evidence = [e for e in evidence if e.withdrawn_at is not None]
+    # Attributes for the templates, added to the instance (not model fields).
+    response.active_evidence = [e for e in evidence if e.withdrawn_at is None]  # type: ignore[attr-defined]
+    response.withdrawn_evidence = [e for e in evidence if e.withdrawn_at is not None]  # type: ignore[attr-defined]
     history = list(response.history.all())
-    response.last_revision = next(
+    response.last_revision = next(  # type: ignore[attr-defined]
         (h for h in reversed(history) if h.to_status == ResponseStatus.REVISION_REQUESTED), None
     )
-    response.corrections = [h for h in history if h.kind == ChangeKind.CORRECTION]
+    response.corrections = [h for h in history if h.kind == ChangeKind.CORRECTION]  # type: ignore[attr-defined]
     return response
 
 

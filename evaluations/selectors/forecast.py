@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -35,7 +36,7 @@ class ReadinessView:
     missing: list[str]
 
 
-def _number(value) -> str:
+def _number(value: Decimal | None) -> str:
     return "" if value is None else number_format(value, decimal_pos=2 if value != value.to_integral() else 0)
 
 

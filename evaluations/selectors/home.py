@@ -2,14 +2,14 @@
 
 from evaluations.selectors.mine import is_filler, sent_back_for
 from evaluations.selectors.queue import waiting_for
-from forums.models import Role
+from forums.models import Role, User
 from forums.permissions import assessments_visible_to, can_view_national_report, provinces_visible_to, role_of
 
 # The roles that have a review queue (mirrors evaluations.views.review.REVIEWER_ROLES and the nav link).
 QUEUE_ROLES = {Role.HEALTH_REVIEWER, Role.PROVINCIAL_OFFICIAL, Role.NATIONAL_VERIFIER, Role.ADMIN}
 
 
-def home_summary(*, user) -> dict:
+def home_summary(*, user: User) -> dict:
     role = role_of(user)
     assessments = (
         assessments_visible_to(user)

@@ -35,28 +35,24 @@ def dead_jobs(now: datetime.datetime | None = None) -> Q:
     )
 
 
-def jobs_as_shown(jobs: QuerySet[ReportJob] | Iterable[ReportJob], *, now=None) -> list[ReportJob]:
+def jobs_as_shown(
+    jobs: QuerySet[ReportJob] | Iterable[ReportJob], *, now: datetime.datetime | None = None
+) -> list[ReportJob]:
     """The jobs with the dead ones marked failed in memory (not saved)."""
-    jobs = list(jobs)
-    rendering = [job.pk for job in jobs if job.status == JobStatus.RENDERING]
+    shown = list(jobs)
+    rendering = [job.pk for job in shown if job.status == JobStatus.RENDERING]
     if not rendering:
-        return jobs
+        return shown
     dead = set(ReportJob.objects.filter(dead_jobs(now), pk__in=rendering).values_list("pk", flat=True))
-    for job in jobs:
+    for job in shown:
         if job.pk in dead:
             job.status = JobStatus.FAILED
             job.error = str(DEAD_MESSAGE)
-    return jobs
+    return shown
 
 
-def job_as_shown(job: ReportJob, *, now=None) -> ReportJob:
+def job_as_shown(job: ReportJob, *, now: datetime.datetime | None = None) -> ReportJob:
     return jobs_as_shown([job], now=now)[0]
-
-
-def heartbeat_age(job: ReportJob, *, now=None) -> datetime.timedelta | None:
-    """How long since the render last said it is alive (None when it never rendered)."""
-    beat = job.heartbeat_at or job.started_at
-    return None if beat is None else (now or timezone.now()) - beat
 
 
 __all__ = ["DEAD_MESSAGE", "HEARTBEAT_TIMEOUT", "STALE_AFTER", "dead_jobs", "job_as_shown", "jobs_as_shown"]

@@ -13,7 +13,7 @@ from django.db.models import F, Prefetch, QuerySet
 from django.utils import timezone
 
 from evaluations.models import Assessment, Response, ResponseStatus, StatusChange
-from forums.models import Role
+from forums.models import Role, User
 from forums.permissions import assessments_visible_to, can_fill_response, responses_visible_to, role_of
 
 FILLER_ROLES = {Role.FORUM_COORDINATOR, Role.OPD_OFFICER}
@@ -21,7 +21,7 @@ OPEN_STATUSES = (ResponseStatus.DRAFT, ResponseStatus.REVISION_REQUESTED)
 WAITING_STATUSES = (ResponseStatus.SUBMITTED, ResponseStatus.RESUBMITTED)
 
 
-def is_filler(user) -> bool:
+def is_filler(user: User) -> bool:
     return role_of(user) in FILLER_ROLES
 
 
@@ -36,12 +36,14 @@ def _candidates(responses: QuerySet[Response]) -> QuerySet[Response]:
 
 
 def _with_deadline(response: Response, now: datetime.datetime) -> Response:
-    response.last_revision = response.revisions[-1] if response.revisions else None
-    response.overdue = response.revision_due is not None and response.revision_due < now
+    # Attributes for the templates, added to the instance (not model fields).
+    revisions = response.revisions  # type: ignore[attr-defined]  # the Prefetch's to_attr
+    response.last_revision = revisions[-1] if revisions else None  # type: ignore[attr-defined]
+    response.overdue = response.revision_due is not None and response.revision_due < now  # type: ignore[attr-defined]
     return response
 
 
-def sent_back_for(*, user, limit: int = 20) -> list[Response]:
+def sent_back_for(*, user: User, limit: int = 20) -> list[Response]:
     """Responses sent back to this filler for a fix, the nearest deadline first (none for other roles)."""
     if not is_filler(user):
         return []
@@ -106,7 +108,7 @@ def _count(group: GroupCounts, response: Response) -> None:
         group.accepted += 1
 
 
-def work_of(*, user, kelembagaan_label: str, assessments: int = 2) -> list[AssessmentWork]:
+def work_of(*, user: User, kelembagaan_label: str, assessments: int = 2) -> list[AssessmentWork]:
     """Per assessment (newest cycles first): the filler's indicators counted per tatanan, and what was sent back."""
     from django.urls import reverse
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Q
 
@@ -57,7 +58,8 @@ class OpdRow:
 def tatanan_progress(assessment: Assessment) -> dict[int | None, Progress]:
     """{tatanan_id (None = kelembagaan): Progress} in one query."""
     rows = Response.objects.filter(assessment=assessment).values("indicator__tatanan_id").annotate(**COUNTS).order_by()
-    return {row.pop("indicator__tatanan_id"): Progress(**row) for row in rows}
+    plain: list[dict[str, Any]] = [dict(row) for row in rows]
+    return {row.pop("indicator__tatanan_id"): Progress(**row) for row in plain}
 
 
 def opd_progress(assessment: Assessment) -> list[OpdRow]:
@@ -72,12 +74,15 @@ def opd_progress(assessment: Assessment) -> list[OpdRow]:
         .annotate(**COUNTS)
         .order_by()
     )
-    by_kind = {row.pop("indicator__responsible_opd_kinds"): Progress(**row) for row in rows}
+    plain: list[dict[str, Any]] = [dict(row) for row in rows]
+    by_kind: dict[int | None, Progress] = {
+        row.pop("indicator__responsible_opd_kinds"): Progress(**row) for row in plain
+    }
     kinds = OpdKind.objects.in_bulk([k for k in by_kind if k is not None])
     opds: dict[int, list[Opd]] = {}
     for opd in Opd.objects.filter(regency_id=assessment.regency_id, kind_id__in=list(kinds)).order_by("name"):
         opds.setdefault(opd.kind_id, []).append(opd)
-    result = [OpdRow(kinds.get(k), opds.get(k, []), p) for k, p in by_kind.items()]
+    result = [OpdRow(kinds.get(k) if k else None, opds.get(k, []) if k else [], p) for k, p in by_kind.items()]
     result.sort(key=lambda r: (-r.progress.unsent, -r.progress.revision, r.name))
     return result
 

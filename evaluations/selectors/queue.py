@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from evaluations.models import Response, ResponseStatus
+from forums.models import OpdKind, Region, User
 from forums.permissions import assessments_visible_to, responses_to_review_by
 from tatanan.models import IndicatorKind
 
@@ -25,7 +26,7 @@ QUEUE_ROW_FIELDS = (
 )
 
 
-def waiting_for(user) -> QuerySet[Response]:
+def waiting_for(user: User) -> QuerySet[Response]:
     # Intersected with what the user may see: the same rows (nobody reviews outside their scope), but PostgreSQL
     # can then start from the few assessments of the scope instead of scanning every waiting response of the
     # country (the review condition ORs over joined tables, which no index serves): 18 -> 2.5 ms per query for a
@@ -33,7 +34,9 @@ def waiting_for(user) -> QuerySet[Response]:
     return responses_to_review_by(user).filter(status__in=WAITING, assessment__in=assessments_visible_to(user))
 
 
-def review_queue(*, user, regency=None, tatanan: str = "", opd_kind=None) -> QuerySet[Response]:
+def review_queue(
+    *, user: User, regency: Region | None = None, tatanan: str = "", opd_kind: OpdKind | None = None
+) -> QuerySet[Response]:
     """Oldest first; ``tatanan`` is a Tatanan pk as a string or "kelembagaan"."""
     responses = waiting_for(user)
     if regency is not None:

@@ -10,9 +10,12 @@ most a few hundred).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Assessment, AssessmentStatus, Cycle
@@ -55,7 +58,7 @@ class ReviewCounts:
         return (self.draft, self.waiting, self.revision, self.accepted)
 
     @classmethod
-    def total(cls, counts) -> ReviewCounts:
+    def total(cls, counts: Iterable[ReviewCounts]) -> ReviewCounts:
         """The sum of many (one pass per state instead of one object per addition)."""
         rows = [(c.draft, c.waiting, c.revision, c.accepted) for c in counts]
         return cls(*map(sum, zip(*rows, strict=True))) if rows else cls()
@@ -100,7 +103,7 @@ class RegencyRow:
 
     @property
     def level_label(self) -> str:
-        return LEVEL_LABELS[self.level] if self.level is not None else ""
+        return str(LEVEL_LABELS[self.level]) if self.level is not None else ""
 
     @property
     def status_value(self) -> str:
@@ -119,7 +122,7 @@ class ProvinceRow(RegencyRow):
 
     @property
     def level_counts(self) -> list[tuple[str, int]]:
-        return [(LEVEL_LABELS[lv], n) for lv, n in self.levels.items()]
+        return [(str(LEVEL_LABELS[lv]), n) for lv, n in self.levels.items()]
 
 
 @dataclass(frozen=True)
@@ -142,10 +145,10 @@ class ReadinessTable:
 
     @property
     def basis_label(self) -> str:
-        return BASIS_LABELS[self.basis]
+        return str(BASIS_LABELS[self.basis])
 
 
-def report_cycles():
+def report_cycles() -> QuerySet[Cycle]:
     """Cycles a report may show: opened ones only, newest first (a draft cycle is never a report's default)."""
     return (
         Cycle.objects.filter(opened_at__isnull=False)
@@ -158,12 +161,14 @@ def default_cycle() -> Cycle | None:
     return report_cycles().first()
 
 
-def _regency_rows(cycle: Cycle, regions: list[Region], basis: str, *, province: Region | None = None):
+def _regency_rows(
+    cycle: Cycle, regions: list[Region], basis: str, *, province: Region | None = None
+) -> tuple[list[Tatanan], list[RegencyRow]]:
     tatanan = list(Tatanan.objects.filter(framework_id=cycle.framework_id).order_by("number"))
-    assessments = Assessment.objects.filter(cycle=cycle).order_by()  # keyed by regency below: no ordering joins
+    found = Assessment.objects.filter(cycle=cycle).order_by()  # keyed by regency below: no ordering joins
     if province is not None:
-        assessments = assessments.filter(regency__parent=province)
-    assessments = {a.regency_id: a for a in assessments}
+        found = found.filter(regency__parent=province)
+    assessments = {a.regency_id: a for a in found}
     for a in assessments.values():
         a.cycle = cycle  # one object for all, not one loaded per row
     scores = table_scores(assessments.values(), basis=basis, tatanan=tatanan)
@@ -209,7 +214,7 @@ def _matches(row: RegencyRow, filters: Filters) -> bool:
     return not (filters.revision_only and row.review.revision == 0)
 
 
-def _sort_key(key: str, tatanan_numbers: dict[str, int]):
+def _sort_key(key: str, tatanan_numbers: dict[str, int]) -> Callable[[RegencyRow], Any]:
     low = Decimal(-1)
     level_rank = {lv: i for i, lv in enumerate((Level.NONE, Level.PADAPA, Level.WIWERDA, Level.WISTARA))}
     status_rank = {NO_ASSESSMENT: -1, **{s: i for i, s in enumerate(AssessmentStatus.values)}}
@@ -229,17 +234,19 @@ def _sort_key(key: str, tatanan_numbers: dict[str, int]):
     return simple.get(key, simple["kode"])
 
 
-def _level_rank(row, ranks) -> int:
+def _level_rank(row: RegencyRow, ranks: dict[Level, int]) -> int:
     if isinstance(row, ProvinceRow):  # provinces: how many regencies reach any level
         return sum(n for lv, n in row.levels.items() if lv != Level.NONE)
-    return ranks.get(row.level, -1)
+    return ranks.get(row.level, -1) if row.level is not None else -1
 
 
 def sort_keys(tatanan: list[Tatanan]) -> list[str]:
     return [*SORT_KEYS, *(f"t{t.number}" for t in tatanan)]
 
 
-def _finish(rows, *, tatanan, sort: str, filters: Filters):
+def _finish(
+    rows: Sequence[RegencyRow], *, tatanan: list[Tatanan], sort: str, filters: Filters
+) -> tuple[list[RegencyRow], str]:
     key = sort.lstrip("-")
     numbers = {f"t{t.number}": i for i, t in enumerate(tatanan)}
     if key not in SORT_KEYS and key not in numbers:
@@ -264,9 +271,9 @@ def province_readiness(
     return ReadinessTable(cycle, province, tatanan, visible, basis, sort, total_rows=len(rows))
 
 
-def _mean(values) -> Decimal | None:
-    values = [v for v in values if v is not None]
-    return quantize(sum(values, Decimal(0)) / len(values)) if values else None
+def _mean(values: Iterable[Decimal | None]) -> Decimal | None:
+    present = [v for v in values if v is not None]
+    return quantize(sum(present, Decimal(0)) / len(present)) if present else None
 
 
 def _aggregate(province: Region, members: list[RegencyRow], tatanan: list[Tatanan]) -> ProvinceRow:

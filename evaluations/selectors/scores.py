@@ -12,8 +12,10 @@ Three bases are computed for each assessment:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import connections
 from django.db.models import Count, IntegerField, Q, Sum
@@ -69,8 +71,8 @@ class AssessmentScores:
     readiness: dict[str, scoring.Readiness]
 
 
-def _indicator_counts(framework_ids):
-    counts = defaultdict(dict)  # framework -> {tatanan_id or None: n}
+def _indicator_counts(framework_ids: Iterable[int]) -> dict[int, dict[int | None, int]]:
+    counts: dict[int, dict[int | None, int]] = defaultdict(dict)  # framework -> {tatanan_id or None: n}
     rows = (
         Indicator.objects.filter(framework_id__in=framework_ids)
         .values("framework_id", "tatanan_id")
@@ -81,7 +83,9 @@ def _indicator_counts(framework_ids):
     return counts
 
 
-def scores_for_assessments(assessments, *, policy: scoring.ScoringPolicy = scoring.DEFAULT_POLICY):
+def scores_for_assessments(
+    assessments: Iterable[Assessment], *, policy: scoring.ScoringPolicy = scoring.DEFAULT_POLICY
+) -> dict[int, AssessmentScores]:
     """Scores of many assessments (objects with ``cycle`` loaded) -> {assessment_id: AssessmentScores}."""
     assessments = list(assessments)
     if not assessments:
@@ -101,9 +105,9 @@ def scores_for_assessments(assessments, *, policy: scoring.ScoringPolicy = scori
             **{f"{basis}_total": _total(basis) for basis in BASES},
         )
     )
-    by_assessment = defaultdict(dict)
-    for row in sums:
-        by_assessment[row["assessment_id"]][row["indicator__tatanan_id"]] = row
+    by_assessment: dict[int, dict[int | None, dict[str, Any]]] = defaultdict(dict)
+    for summed in sums:
+        by_assessment[summed["assessment_id"]][summed["indicator__tatanan_id"]] = dict(summed)
 
     result = {}
     for a in assessments:
@@ -156,7 +160,7 @@ class TableScores:
 
 
 def table_scores(
-    assessments,
+    assessments: Iterable[Assessment],
     *,
     basis: str,
     tatanan: list[Tatanan] | None = None,
@@ -197,7 +201,7 @@ def table_scores(
     with connections[rows.db].cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
-    by_assessment = defaultdict(dict)
+    by_assessment: dict[int, dict[int | None, list[int]]] = defaultdict(dict)
     for assessment_id, tatanan_id, *values in fetched:
         by_assessment[assessment_id][tatanan_id] = values
     empty = (0,) * len(fields)
@@ -211,8 +215,8 @@ def table_scores(
         tatanan_rows, by_key = [], {}
         for t, pk, key, n in columns[fw]:
             filled, _positive_n, total, *_review = sums.get(pk, empty)
-            score = by_key[key] = scoring.tatanan_score_from_total(total, n, filled)
-            tatanan_rows.append(TatananRow(t, filled, n, {basis: score}))
+            tatanan_score = by_key[key] = scoring.tatanan_score_from_total(total, n, filled)
+            tatanan_rows.append(TatananRow(t, filled, n, {basis: tatanan_score}))
         k_total = counts[fw].get(None, 0)
         k_filled, k_positive, *_rest = sums.get(None, empty)
         odf = scoring.odf_percent(a.odf_village_count, a.odf_stop_babs_count)
@@ -232,8 +236,10 @@ def table_scores(
     return result
 
 
-def assessment_scores(assessment: Assessment, **kwargs) -> AssessmentScores:
-    return scores_for_assessments([assessment], **kwargs)[assessment.pk]
+def assessment_scores(
+    assessment: Assessment, *, policy: scoring.ScoringPolicy = scoring.DEFAULT_POLICY
+) -> AssessmentScores:
+    return scores_for_assessments([assessment], policy=policy)[assessment.pk]
 
 
 __all__ = [

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from evaluations.models import Assessment, AssessmentStatus, Cycle, Response, ResponseStatus, Stage
-from forums.models import Region
+from forums.models import Region, User
 from forums.permissions import can_edit_assessment, can_manage_cycle
 from kks.audit import recorded_by
 
@@ -28,7 +28,7 @@ def _mark_opened(cycle: Cycle) -> None:
 
 
 @transaction.atomic
-def assessment_create(*, cycle: Cycle, regency: Region, actor) -> Assessment:
+def assessment_create(*, cycle: Cycle, regency: Region, actor: User) -> Assessment:
     """The assessment of ``regency`` in ``cycle`` with one draft response per indicator (idempotent)."""
     if not can_manage_cycle(actor):
         raise PermissionDenied
@@ -51,7 +51,7 @@ def assessment_create(*, cycle: Cycle, regency: Region, actor) -> Assessment:
 
 
 @transaction.atomic
-def assessments_open(*, cycle: Cycle, regencies, actor) -> tuple[int, int]:
+def assessments_open(*, cycle: Cycle, regencies: QuerySet[Region], actor: User) -> tuple[int, int]:
     """Open ``cycle`` for many regencies at once: an assessment and a draft response per indicator.
 
     Idempotent (existing rows are kept as they are); the first opening is recorded in ``cycle.opened_at``.
@@ -90,7 +90,7 @@ def assessments_open(*, cycle: Cycle, regencies, actor) -> tuple[int, int]:
 
 
 @transaction.atomic
-def assessment_update_general(*, assessment: Assessment, data: dict, actor) -> Assessment:
+def assessment_update_general(*, assessment: Assessment, data: dict, actor: User) -> Assessment:
     """Save the ODF figures and the general narrative (forum coordinator, self-assessment window)."""
     if not can_edit_assessment(actor, assessment):
         raise PermissionDenied
@@ -107,7 +107,7 @@ def assessment_update_general(*, assessment: Assessment, data: dict, actor) -> A
     return assessment
 
 
-def assessment_sync_status(*, assessment: Assessment, actor=None) -> Assessment:
+def assessment_sync_status(*, assessment: Assessment, actor: User | None = None) -> Assessment:
     """Move the assessment's overall status along with its least advanced response.
 
     In progress while any response is at the kabupaten stage, provincial while

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from evaluations.models import Comment, Response
+from forums.models import User
 from forums.permissions import can_comment_response
 from kks import textlimits
 
@@ -16,7 +17,7 @@ MAX_LENGTH = textlimits.COMMENT
 
 
 @transaction.atomic
-def comment_add(*, response: Response, body: str, actor) -> Comment:
+def comment_add(*, response: Response, body: str, actor: User) -> Comment:
     """Add a comment; comments are never edited or deleted."""
     if not can_comment_response(actor, response):
         raise PermissionDenied

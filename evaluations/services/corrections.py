@@ -9,11 +9,14 @@ the documented exception to the separation of duties.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from evaluations.models import ChangeKind, Response, StatusChange
+from evaluations.models import ChangeKind, Response, Stage, StatusChange
+from forums.models import User
 from forums.permissions import can_correct_response
 
 from .errors import InvalidTransition, WorkflowError
@@ -27,7 +30,7 @@ CORRECTABLE_FIELDS = (*SCORE_FIELDS, *TEXT_FIELDS)
 
 @transaction.atomic
 def response_correct(
-    *, response: Response, changes: dict, reason: str, actor, version: int | None = None
+    *, response: Response, changes: dict[str, Any], reason: str, actor: User, version: int | None = None
 ) -> StatusChange:
     """Change scores or texts of an accepted response, recorded as a correction with its reason.
 
@@ -61,7 +64,7 @@ def response_correct(
             diff[field] = [old, new]
     if not diff:
         raise WorkflowError(_("Tidak ada yang berubah: koreksi tidak disimpan."))
-    score_field = SCORE_FIELD.get(locked.stage, "value")  # the score of the stage it is at
+    score_field = SCORE_FIELD.get(Stage(locked.stage), "value")  # the score of the stage it is at
     entry = StatusChange.objects.create(
         response=locked,
         actor=actor,

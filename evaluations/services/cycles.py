@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from evaluations.models import Cycle, Response, ResponseStatus, Stage
+from forums.models import User
 from forums.permissions import can_manage_cycle
 from kks.audit import recorded_by
 
@@ -119,11 +120,11 @@ def require_fill_window(response: Response, *, now: datetime.datetime | None = N
 
 
 def review_window_open(response: Response, *, now: datetime.datetime | None = None) -> bool:
-    return window_is_open(response.assessment.cycle, REVIEW_WINDOW[response.stage], now=now)
+    return window_is_open(response.assessment.cycle, REVIEW_WINDOW[Stage(response.stage)], now=now)
 
 
 def require_review_window(response: Response, *, now: datetime.datetime | None = None) -> None:
-    require_window(response.assessment.cycle, REVIEW_WINDOW[response.stage], now=now)
+    require_window(response.assessment.cycle, REVIEW_WINDOW[Stage(response.stage)], now=now)
 
 
 def revision_deadline(cycle: Cycle, *, now: datetime.datetime | None = None) -> datetime.datetime:
@@ -132,7 +133,7 @@ def revision_deadline(cycle: Cycle, *, now: datetime.datetime | None = None) -> 
 
 
 @transaction.atomic
-def cycle_reopen(*, cycle: Cycle, until: datetime.datetime | None, actor) -> Cycle:
+def cycle_reopen(*, cycle: Cycle, until: datetime.datetime | None, actor: User) -> Cycle:
     """Reopen filling and every verification until ``until`` (None ends the reopening)."""
     if not can_manage_cycle(actor):
         raise PermissionDenied

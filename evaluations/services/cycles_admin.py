@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from evaluations.models import Cycle, CycleWindowChange
 from evaluations.selectors.cycles import OpenPreview, open_preview, scope_ids
-from forums.models import Region
+from forums.models import Region, User
 from forums.permissions import can_manage_cycle
 from tatanan.models import FrameworkVersion
 
@@ -39,7 +40,7 @@ CYCLE_FIELDS = (
 MAX_WINDOW_HOURS = 24 * 90
 
 
-def _require_admin(actor) -> None:
+def _require_admin(actor: User) -> None:
     if not can_manage_cycle(actor):
         raise PermissionDenied
 
@@ -103,7 +104,7 @@ def cycle_create(
     national_opens: datetime.datetime,
     national_closes: datetime.datetime,
     response_window_hours: int = 168,
-    actor,
+    actor: User,
 ) -> Cycle:
     """A draft cycle: nothing is created for any regency until it is opened."""
     _require_admin(actor)
@@ -126,7 +127,7 @@ def cycle_create(
 
 
 @transaction.atomic
-def cycle_update(*, cycle: Cycle, actor, **values) -> Cycle:
+def cycle_update(*, cycle: Cycle, actor: User, **values: Any) -> Cycle:
     """Change a draft cycle; once opened, only its windows change (through ``cycle_window_change``)."""
     _require_admin(actor)
     unknown = set(values) - set(CYCLE_FIELDS)
@@ -157,7 +158,7 @@ class OpenResult:
 
 
 @transaction.atomic
-def cycle_open(*, cycle: Cycle, regencies: QuerySet[Region], actor) -> OpenResult:
+def cycle_open(*, cycle: Cycle, regencies: QuerySet[Region], actor: User) -> OpenResult:
     """Open ``cycle`` for ``regencies``: an assessment each with a draft response per indicator (idempotent).
 
     Records the first opening; opening again, or for more regencies later, keeps what exists.
@@ -187,7 +188,7 @@ def cycle_window_change(
     opens: datetime.datetime | None = None,
     closes: datetime.datetime | None = None,
     reason: str,
-    actor,
+    actor: User,
 ) -> CycleWindowChange:
     """Move a window's opening and/or closing (close it now, or extend it), recorded with its reason."""
     _require_admin(actor)

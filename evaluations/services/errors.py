@@ -1,9 +1,11 @@
 """Domain errors raised by the services; their message is shown to the user as is."""
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Model
+from django.utils.translation import gettext
 
 from kks.textlimits import length_errors
 
@@ -13,10 +15,10 @@ class WorkflowError(ValidationError):
 
     default_code = "workflow"
 
-    def __init__(self, message, code=None, params=None):
+    def __init__(self, message: Any, code: str | None = None, params: dict[str, Any] | None = None) -> None:
         super().__init__(message, code=code or self.default_code, params=params)
 
-    def __str__(self):
+    def __str__(self) -> str:
         return " ".join(self.messages)
 
 
@@ -49,3 +51,19 @@ def require_lengths(instance: Model, fields: Iterable[str]) -> None:
     errors = length_errors(instance, fields)
     if errors:
         raise TextTooLong(list(errors.values()))
+
+
+class SeparationOfDuties(WorkflowError):
+    """The reviewer filled or submitted this response, or decided another of its stages."""
+
+    default_code = "separation_of_duties"
+
+    def __init__(self, message: Any = None, code: str | None = None, params: dict[str, Any] | None = None) -> None:
+        super().__init__(message or separation_message(), code=code, params=params)
+
+
+def separation_message() -> str:
+    return gettext(
+        "Anda tidak dapat memutuskan jawaban ini: Anda ikut mengisi atau mengajukannya, atau sudah memutuskannya "
+        "pada tingkat lain. Verifikator lain yang akan memutuskan."
+    )

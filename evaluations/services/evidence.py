@@ -8,12 +8,14 @@ evidence but keeps every version.
 
 from __future__ import annotations
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evaluations.models import Evidence, EvidenceVersion
+from evaluations.models import Evidence, EvidenceVersion, Response
+from forums.models import User
 from kks.audit import recorded_by
 from kks.uploads import CheckedUpload, check_upload
 
@@ -21,7 +23,9 @@ from .errors import InvalidTransition
 from .guards import lock_response, require_fillable
 
 
-def _store(evidence: Evidence, uploaded, checked: CheckedUpload, *, number: int, actor) -> EvidenceVersion:
+def _store(
+    evidence: Evidence, uploaded: UploadedFile, checked: CheckedUpload, *, number: int, actor: User
+) -> EvidenceVersion:
     version = EvidenceVersion(
         evidence=evidence,
         number=number,
@@ -41,7 +45,9 @@ def _store(evidence: Evidence, uploaded, checked: CheckedUpload, *, number: int,
 
 
 @transaction.atomic
-def evidence_add(*, response, uploaded, actor, title: str = "", checked: CheckedUpload | None = None) -> Evidence:
+def evidence_add(
+    *, response: Response, uploaded: UploadedFile, actor: User, title: str = "", checked: CheckedUpload | None = None
+) -> Evidence:
     """Attach a new file to a response that the actor may still change."""
     locked = lock_response(response)
     require_fillable(actor, locked)
@@ -53,7 +59,9 @@ def evidence_add(*, response, uploaded, actor, title: str = "", checked: Checked
 
 
 @transaction.atomic
-def evidence_replace(*, evidence: Evidence, uploaded, actor, checked: CheckedUpload | None = None) -> EvidenceVersion:
+def evidence_replace(
+    *, evidence: Evidence, uploaded: UploadedFile, actor: User, checked: CheckedUpload | None = None
+) -> EvidenceVersion:
     """Upload a new version of an evidence file; the older versions stay available."""
     locked = lock_response(evidence.response)
     require_fillable(actor, locked)
@@ -66,7 +74,7 @@ def evidence_replace(*, evidence: Evidence, uploaded, actor, checked: CheckedUpl
 
 
 @transaction.atomic
-def evidence_withdraw(*, evidence: Evidence, actor) -> Evidence:
+def evidence_withdraw(*, evidence: Evidence, actor: User) -> Evidence:
     """Hide an evidence item from the response; its files are kept for the record."""
     locked = lock_response(evidence.response)
     require_fillable(actor, locked)

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from evaluations.models import Response, ResponseStatus, Stage
+from forums.models import User
 from forums.permissions import can_fill_response
 
 from .cycles import require_fill_window
@@ -37,7 +38,7 @@ def was_accepted(response: Response) -> bool:
     return response.status == ResponseStatus.ACCEPTED or response.stage != Stage.KABUPATEN
 
 
-def require_fillable(actor, response: Response) -> None:
+def require_fillable(actor: User, response: Response) -> None:
     """The actor fills this response, it is not under review, and the window allows it."""
     if not can_fill_response(actor, response):
         raise PermissionDenied
@@ -46,7 +47,7 @@ def require_fillable(actor, response: Response) -> None:
     require_fill_window(response)
 
 
-def require_version(response: Response, version) -> None:
+def require_version(response: Response, version: int | str | None) -> None:
     """Refuse a decision or edit made on an out-of-date copy of the response."""
     if version is None:
         return

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evaluations.models import Notification, Response
+from forums.models import User
 from forums.permissions import fillers_for_response, reviewers_for_stage
 
 logger = logging.getLogger(__name__)
@@ -47,7 +49,16 @@ def _absolute(url: str) -> str:
     return f"{settings.KKS_SITE_URL.rstrip('/')}{url}"
 
 
-def _deliver(recipients, *, verb: str, subject: str, message: str, url: str, response: Response | None, actor) -> int:
+def _deliver(
+    recipients: Iterable[User],
+    *,
+    verb: str,
+    subject: str,
+    message: str,
+    url: str,
+    response: Response | None,
+    actor: User | None,
+) -> int:
     users = [u for u in recipients if actor is None or u.pk != actor.pk]
     if not users:
         return 0
@@ -80,7 +91,7 @@ def _label(response: Response) -> str:
     return f"{response.indicator.code} ({response.assessment.regency})"
 
 
-def notify_sent_back(*, response: Response, reason_label: str, note: str, actor) -> int:
+def notify_sent_back(*, response: Response, reason_label: str, note: str, actor: User) -> int:
     message = _("Indikator %(indicator)s dikembalikan untuk perbaikan: %(reason)s.") % {
         "indicator": _label(response),
         "reason": reason_label,
@@ -101,7 +112,7 @@ def notify_sent_back(*, response: Response, reason_label: str, note: str, actor)
     )
 
 
-def notify_accepted(*, response: Response, stage_label: str, actor) -> int:
+def notify_accepted(*, response: Response, stage_label: str, actor: User) -> int:
     message = _("Indikator %(indicator)s diterima pada verifikasi %(stage)s.") % {
         "indicator": _label(response),
         "stage": stage_label,
@@ -117,12 +128,13 @@ def notify_accepted(*, response: Response, stage_label: str, actor) -> int:
     )
 
 
-def notify_waiting(*, responses: list[Response], actor) -> int:
+def notify_waiting(*, responses: list[Response], actor: User) -> int:
     """One notice per reviewer and per (stage, regency), however many responses a batch holds."""
     groups: dict[tuple, list[Response]] = defaultdict(list)
     for response in responses:
         groups[(response.stage, response.assessment.regency_id)].append(response)
     sent = 0
+    single: Response | None
     for (stage, _regency_id), items in groups.items():
         first = items[0]
         regency = first.assessment.regency
@@ -130,27 +142,28 @@ def notify_waiting(*, responses: list[Response], actor) -> int:
         if len(items) == 1:
             message = _("Indikator %(indicator)s menunggu verifikasi Anda.") % {"indicator": _label(first)}
             subject = _("Menunggu verifikasi: %(what)s") % {"what": _label(first)}
-            url, response = review_url(first), first
+            url, single = review_url(first), first
         else:
             message = _("%(count)d indikator dari %(regency)s menunggu verifikasi Anda.") % {
                 "count": len(items),
                 "regency": regency,
             }
-            url, response = f"{reverse('evaluations:review-queue')}?regency={regency.pk}", None
+            url, single = f"{reverse('evaluations:review-queue')}?regency={regency.pk}", None
         sent += _deliver(
-            reviewers_for_stage(stage, regency),
+            # One response: only those who may decide it (separation of duties); a batch goes to every reviewer.
+            reviewers_for_stage(stage, regency, response=single),
             verb=WAITING,
             subject=subject,
             message=message,
             url=url,
-            response=response,
+            response=single,
             actor=actor,
         )
     return sent
 
 
 @transaction.atomic
-def notification_mark_read(*, notification: Notification, actor) -> Notification:
+def notification_mark_read(*, notification: Notification, actor: User) -> Notification:
     if notification.recipient_id != actor.pk:
         raise PermissionDenied
     if notification.read_at is None:
@@ -160,5 +173,5 @@ def notification_mark_read(*, notification: Notification, actor) -> Notification
 
 
 @transaction.atomic
-def notifications_mark_all_read(*, actor) -> int:
+def notifications_mark_all_read(*, actor: User) -> int:
     return Notification.objects.filter(recipient=actor, read_at__isnull=True).update(read_at=timezone.now())

@@ -16,7 +16,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from datetime import datetime
 from functools import partial
 
 from django.conf import settings
@@ -27,15 +28,16 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from evaluations import charts, pdf
-from evaluations.models import Cycle, JobStatus, ReportJob, ReportKind
-from evaluations.selectors.dossier import DossierData, dossier_data
+from evaluations.models import Assessment, Cycle, JobStatus, ReportJob, ReportKind
+from evaluations.selectors.dossier import DossierData, EvidenceItem, dossier_data
 from evaluations.selectors.jobs import DEAD_MESSAGE, dead_jobs
-from evaluations.selectors.readiness import national_readiness, province_readiness
-from forums.models import RegionLevel
-from forums.permissions import can_request_dossier, can_view_national_report, can_view_province_report
+from evaluations.selectors.readiness import ReadinessTable, national_readiness, province_readiness
+from forums.models import Region, RegionLevel, User
+from forums.permissions import can_request_report, can_view_report_job
 
 from .heartbeat import job_heartbeat
 
@@ -45,22 +47,6 @@ SOFT_TIME_LIMIT = settings.KKS_REPORT_SOFT_TIME_LIMIT
 HARD_TIME_LIMIT = settings.KKS_REPORT_HARD_TIME_LIMIT
 ACTIVE = (JobStatus.QUEUED, JobStatus.RENDERING)
 ERROR_MAX = 500
-
-
-# --- policy --------------------------------------------------------------------
-
-
-def report_allowed(user, *, kind: str, assessment=None, region=None) -> bool:
-    """Whether ``user`` may ask for (and read) a report of this kind and subject."""
-    if kind == ReportKind.DOSSIER:
-        return assessment is not None and can_request_dossier(user, assessment)
-    if region is not None:
-        return can_view_province_report(user, region)
-    return can_view_national_report(user)
-
-
-def report_job_allowed(user, job: ReportJob) -> bool:
-    return report_allowed(user, kind=job.kind, assessment=job.assessment, region=job.region)
 
 
 # --- request, retry, reap -----------------------------------------------------------
@@ -84,7 +70,13 @@ def _enqueue(job_id: int) -> None:
 
 @transaction.atomic
 def report_request(
-    *, kind: str, cycle: Cycle, assessment=None, region=None, include_appendix: bool = False, actor
+    *,
+    kind: str,
+    cycle: Cycle,
+    assessment: Assessment | None = None,
+    region: Region | None = None,
+    include_appendix: bool = False,
+    actor: User,
 ) -> ReportJob:
     """Ask for a dossier (of ``assessment``) or a readiness report (of province ``region``, or national)."""
     if kind == ReportKind.DOSSIER:
@@ -96,7 +88,7 @@ def report_request(
         include_appendix = False
     else:
         raise ValidationError(_("Jenis dokumen tidak dikenal."))
-    if not report_allowed(actor, kind=kind, assessment=assessment, region=region):
+    if not can_request_report(actor, kind=kind, assessment=assessment, region=region):
         raise PermissionDenied
     report_jobs_reap_stale()
     same = ReportJob.objects.select_for_update().filter(
@@ -123,9 +115,9 @@ def report_request(
 
 
 @transaction.atomic
-def report_retry(*, job: ReportJob, actor) -> ReportJob:
+def report_retry(*, job: ReportJob, actor: User) -> ReportJob:
     """Put a failed job back in the queue."""
-    if not report_job_allowed(actor, job):
+    if not can_view_report_job(actor, job):
         raise PermissionDenied
     report_jobs_reap_stale(job_ids=[job.pk])
     job = ReportJob.objects.select_for_update().get(pk=job.pk)
@@ -141,7 +133,7 @@ def report_retry(*, job: ReportJob, actor) -> ReportJob:
     return job
 
 
-def report_jobs_reap_stale(*, job_ids=None, now=None) -> int:
+def report_jobs_reap_stale(*, job_ids: Iterable[int] | None = None, now: datetime | None = None) -> int:
     """Mark dead jobs (heartbeat stopped, or past the hard time limit) as failed; returns how many."""
     now = now or timezone.now()
     stale = ReportJob.objects.filter(dead_jobs(now))
@@ -206,10 +198,11 @@ def report_render(*, job_id: int, redelivered: bool = False) -> ReportJob | None
         return None
     progress = _progress_writer(job)
     try:
-        if job.requested_by is not None and not report_job_allowed(job.requested_by, job):
+        if job.requested_by is not None and not can_view_report_job(job.requested_by, job):
             raise PermissionDenied
         with job_heartbeat(job_id=job.pk, attempt=job.attempts), translation.override(settings.LANGUAGE_CODE):
             if job.kind == ReportKind.DOSSIER:
+                assert job.assessment_id is not None  # noqa: S101 - a dossier job always has one
                 data = render_dossier_pdf(job.assessment_id, include_appendix=job.include_appendix, progress=progress)
             else:
                 data = render_readiness_pdf(cycle=job.cycle, province=job.region, progress=progress)
@@ -237,15 +230,18 @@ def report_render(*, job_id: int, redelivered: bool = False) -> ReportJob | None
 # --- documents -------------------------------------------------------------------
 
 
+Progress = Callable[[int], None]
+
+
 def _noop(percent: int) -> None:
     return None
 
 
-def _add_thumbnails(data: DossierData, progress, start: int, end: int) -> list:
+def _add_thumbnails(data: DossierData, progress: Progress, start: int, end: int) -> list[EvidenceItem]:
     images = [e for e in data.evidence if e.is_image and e.version.content_type in pdf.IMAGE_TYPES]
     for n, item in enumerate(images, start=1):
         try:
-            with default_storage.open(item.version.file.name, "rb") as fh:
+            with default_storage.open(str(item.version.file.name), "rb") as fh:
                 item.thumbnail = pdf.image_data_uri(fh)
         except OSError:
             logger.warning("evidence file missing: %s", item.version.file.name)
@@ -260,7 +256,7 @@ def _appendix(data: DossierData) -> list[dict]:
         if not item.is_pdf:
             continue
         try:
-            with default_storage.open(item.version.file.name, "rb") as fh:
+            with default_storage.open(str(item.version.file.name), "rb") as fh:
                 info = pdf.inspect_pdf(fh)
         except OSError:
             info = pdf.PdfInfo(pages=None)
@@ -268,7 +264,7 @@ def _appendix(data: DossierData) -> list[dict]:
     return rows
 
 
-def dossier_chart(data: DossierData):
+def dossier_chart(data: DossierData) -> str:
     labels = [str(s.tatanan) for s in data.sections]
     series = [
         charts.Series(str(level.label), [s.levels[n].percent for s in data.sections])
@@ -279,7 +275,7 @@ def dossier_chart(data: DossierData):
     )
 
 
-def render_dossier_pdf(assessment_id: int, *, include_appendix: bool = False, progress=_noop) -> bytes:
+def render_dossier_pdf(assessment_id: int, *, include_appendix: bool = False, progress: Progress = _noop) -> bytes:
     """The verification dossier of one assessment as PDF bytes (progress 5..99 reported on the way)."""
     data = dossier_data(assessment_id)
     progress(10)
@@ -320,12 +316,12 @@ def render_dossier_pdf(assessment_id: int, *, include_appendix: bool = False, pr
 CHART_ROWS_PER_PAGE = 24
 
 
-def readiness_chart(table):
+def readiness_chart(table: ReadinessTable) -> SafeString:
     """The whole readiness chart as one SVG (web page)."""
     return readiness_charts(table, rows_per_chart=None)[0]
 
 
-def readiness_charts(table, *, rows_per_chart: int | None = CHART_ROWS_PER_PAGE) -> list:
+def readiness_charts(table: ReadinessTable, *, rows_per_chart: int | None = CHART_ROWS_PER_PAGE) -> list[SafeString]:
     """The readiness chart cut into parts of at most ``rows_per_chart`` rows, so a PDF page never clips one."""
     title = _("Skor rata-rata (%(basis)s)") % {"basis": table.basis_label}
     rows = list(table.rows)
@@ -333,7 +329,7 @@ def readiness_charts(table, *, rows_per_chart: int | None = CHART_ROWS_PER_PAGE)
         return [charts.empty_chart(title)]
     size = rows_per_chart or len(rows)
     chunks = [rows[i : i + size] for i in range(0, len(rows), size)]
-    parts = []
+    parts: list[SafeString] = []
     for n, chunk in enumerate(chunks, start=1):
         part_title = title if len(chunks) == 1 else f"{title} ({n}/{len(chunks)})"
         parts.append(
@@ -347,7 +343,7 @@ def readiness_charts(table, *, rows_per_chart: int | None = CHART_ROWS_PER_PAGE)
     return parts
 
 
-def render_readiness_pdf(*, cycle: Cycle, province=None, progress=_noop) -> bytes:
+def render_readiness_pdf(*, cycle: Cycle, province: Region | None = None, progress: Progress = _noop) -> bytes:
     """The readiness table of a province (or the nation when ``province`` is None) as PDF bytes."""
     if province is not None:
         table = province_readiness(province=province, cycle=cycle)

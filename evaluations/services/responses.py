@@ -13,11 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from evaluations.models import Response, ResponseStatus, RevisionReason, Stage, StatusChange
-from forums.permissions import can_fill_response, can_review_response
+from forums.models import User
+from forums.permissions import can_fill_response, can_review_stage, may_decide
 from kks.audit import recorded_by
 from kks.uploads import CheckedUpload
 from tatanan import scoring
@@ -25,7 +27,7 @@ from tatanan import scoring
 from . import notifications
 from .assessments import assessment_sync_status
 from .cycles import fill_window_open, require_review_window, revision_deadline
-from .errors import InvalidTransition, WorkflowError, require_lengths
+from .errors import InvalidTransition, SeparationOfDuties, WorkflowError, require_lengths
 from .evidence import evidence_add
 from .guards import EDITABLE, WAITING, lock_response, require_fillable, require_version
 
@@ -38,7 +40,15 @@ SCORE_FIELD = {Stage.PROVINSI: "value_provincial", Stage.PUSAT: "value_national"
 OTHER_REASON = "lainnya"
 
 
-def _record(response: Response, *, actor, to_status: str, value=None, reason=None, note: str = "") -> StatusChange:
+def _record(
+    response: Response,
+    *,
+    actor: User,
+    to_status: str,
+    value: int | None = None,
+    reason: RevisionReason | None = None,
+    note: str = "",
+) -> StatusChange:
     return StatusChange.objects.create(
         response=response,
         actor=actor,
@@ -51,7 +61,7 @@ def _record(response: Response, *, actor, to_status: str, value=None, reason=Non
     )
 
 
-def _bump(response: Response, actor, fields: Iterable[str], *, reason: str = "") -> None:
+def _bump(response: Response, actor: User, fields: Iterable[str], *, reason: str = "") -> None:
     response.version += 1
     response.updated_by = actor
     recorded_by(response, actor, reason)
@@ -69,7 +79,7 @@ def _check_value(response: Response, value: int) -> None:
         ) from None
 
 
-def _submit(locked: Response, actor) -> None:
+def _submit(locked: Response, actor: User) -> None:
     if locked.status not in EDITABLE:
         raise InvalidTransition(_("Jawaban ini sudah diajukan atau sudah diterima."))
     if locked.value is None:
@@ -90,9 +100,9 @@ def response_save(
     *,
     response: Response,
     data: dict,
-    actor,
+    actor: User,
     version: int | None = None,
-    uploads: Sequence[tuple[object, CheckedUpload | None]] = (),
+    uploads: Sequence[tuple[UploadedFile, CheckedUpload | None]] = (),
     evidence_title: str = "",
     submit: bool = False,
 ) -> Response:
@@ -123,13 +133,14 @@ def response_save(
     except Exception:
         # The rows roll back with the transaction; the stored files would stay behind.
         for evidence in added:
-            evidence.current.file.delete(save=False)
+            if evidence.current is not None:
+                evidence.current.file.delete(save=False)
         raise
     return locked
 
 
 @transaction.atomic
-def response_submit(*, response: Response, actor, version: int | None = None) -> Response:
+def response_submit(*, response: Response, actor: User, version: int | None = None) -> Response:
     """Send one filled response to the reviewers of its stage (or back to them after a revision)."""
     locked = lock_response(response)
     require_fillable(actor, locked)
@@ -139,7 +150,7 @@ def response_submit(*, response: Response, actor, version: int | None = None) ->
     return locked
 
 
-def can_submit_now(actor, response: Response) -> bool:
+def can_submit_now(actor: User, response: Response) -> bool:
     """Whether ``actor`` may submit ``response`` right now: filled, editable, theirs, window open."""
     return (
         response.status in EDITABLE
@@ -150,7 +161,7 @@ def can_submit_now(actor, response: Response) -> bool:
 
 
 @transaction.atomic
-def response_submit_filled(*, responses: Iterable[Response], actor) -> list[Response]:
+def response_submit_filled(*, responses: Iterable[Response], actor: User) -> list[Response]:
     """Submit every response the actor may submit now (filled, editable, window open); skip the rest."""
     submitted = []
     for response in responses:
@@ -168,7 +179,7 @@ def response_submit_filled(*, responses: Iterable[Response], actor) -> list[Resp
 def response_review(
     *,
     response: Response,
-    actor,
+    actor: User,
     version: int,
     decision: str,
     value: int | None = None,
@@ -182,14 +193,17 @@ def response_review(
     """
     locked = lock_response(response)
     require_version(locked, version)
-    if not can_review_response(actor, locked):
+    # can_review_response, in two steps so that separation of duties is explained rather than a bare 403.
+    if not can_review_stage(actor, locked.stage, locked.assessment.regency):
         raise PermissionDenied
+    if not may_decide(actor, locked):
+        raise SeparationOfDuties
     if locked.status not in WAITING:
         raise InvalidTransition(_("Jawaban ini tidak sedang menunggu verifikasi."))
     require_review_window(locked)
     note = note.strip()
     require_lengths(StatusChange(note=note), ["note"])
-    stage = locked.stage
+    stage = Stage(locked.stage)
     score_field = SCORE_FIELD.get(stage)
     if score_field is None:
         value = None

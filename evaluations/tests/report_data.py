@@ -1,7 +1,7 @@
 """Test data for the report tests: filled responses, evidence files in storage, bodies with SK.
 
-Built directly with models (not through the fill/review services) so the
-report tests do not depend on the workflow rules.
+Built with the shared builder (evaluations/builders.py), not the fill/review services, so the report tests
+do not depend on the workflow rules (windows, permissions) yet get the rows and history the services write.
 """
 
 from __future__ import annotations
@@ -15,15 +15,8 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from PIL import Image
 
-from evaluations.models import (
-    Evidence,
-    EvidenceVersion,
-    Response,
-    ResponseStatus,
-    RevisionReason,
-    Stage,
-    StatusChange,
-)
+from evaluations.builders import record_accept, record_fill, record_revision
+from evaluations.models import Evidence, EvidenceVersion, Response, RevisionReason
 from forums.models import BodyKind, MemberRole
 from forums.tests.factories import BodyFactory, MembershipFactory
 
@@ -72,19 +65,21 @@ def fill(assessment, *, actor=None, reviewer=None, value=100, evidence=True, ima
     versions = []
     seen_tatanan = set()
     colors = iter(["teal", "orange", "navy", "olive", "purple", "maroon", "gray", "gold", "pink", "lime"] * 20)
+    firsts = []
     for n, r in enumerate(responses):
         r.value = value if n % 2 == 0 else 50
         r.achievement = f"Capaian {r.indicator.code} tahun berjalan"
         r.explanation = f"Penjelasan OPD untuk {r.indicator.code}"
-        r.status = ResponseStatus.SUBMITTED
-        r.updated_by = actor
-        first = r.indicator.tatanan_id not in seen_tatanan
+        if r.indicator.tatanan_id not in seen_tatanan:
+            firsts.append(r)
+            r.value_provincial = r.value  # the provincial score shown while it waits at the provinsi stage
         seen_tatanan.add(r.indicator.tatanan_id)
-        if first:
-            r.stage = Stage.PROVINSI
-            r.value_provincial = r.value
-            r.status = ResponseStatus.SUBMITTED
-        r.save()
+    record_fill(responses, actor=actor, submit=responses, extra=["value_provincial"])
+    for r in firsts:
+        # Accepted at kabupaten level: on to the provinsi stage, waiting there.
+        record_accept(r, actor=reviewer, note="Sesuai bukti")
+    for r in responses:
+        first = r in firsts
         if first and evidence:
             if images:
                 versions.append(
@@ -106,32 +101,12 @@ def fill(assessment, *, actor=None, reviewer=None, value=100, evidence=True, ima
                         actor=actor,
                     )
                 )
-        if first and reviewer is not None:
-            StatusChange.objects.create(
-                response=r,
-                actor=reviewer,
-                stage=Stage.KABUPATEN,
-                from_status=ResponseStatus.SUBMITTED,
-                to_status=ResponseStatus.ACCEPTED,
-                value=r.value,
-                note="Sesuai bukti",
-            )
     return versions
 
 
 def request_revision(response, *, reviewer):
     reason, _ = RevisionReason.objects.get_or_create(code="bukti-kurang", defaults={"label": "Bukti kurang"})
-    response.status = ResponseStatus.REVISION_REQUESTED
-    response.save(update_fields=["status"])
-    StatusChange.objects.create(
-        response=response,
-        actor=reviewer,
-        stage=response.stage,
-        from_status=ResponseStatus.SUBMITTED,
-        to_status=ResponseStatus.REVISION_REQUESTED,
-        reason=reason,
-        note="Lengkapi foto kegiatan",
-    )
+    record_revision(response, actor=reviewer, reason=reason, note="Lengkapi foto kegiatan")
 
 
 def bodies(regency):

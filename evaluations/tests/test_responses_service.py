@@ -274,10 +274,11 @@ def test_only_the_province_reviews_at_provinsi_stage(request, response, coordina
         accept(response, request.getfixturevalue(persona), value=100)
 
 
-def test_admin_may_review_at_any_stage(response, coordinator, admin_user):
+def test_admin_may_review_at_any_stage(response, coordinator, reviewer, provincial, admin_user):
+    # One stage of a response each (separation of duties, test_separation_of_duties.py): here the last.
     submitted(response, coordinator)
-    accept(response, admin_user)
-    accept(response, admin_user, value=100)
+    accept(response, reviewer)
+    accept(response, provincial, value=100)
     assert accept(response, admin_user, value=100).status == "accepted"
 
 

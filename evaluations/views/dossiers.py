@@ -16,10 +16,11 @@ from evaluations import exports
 from evaluations.models import JobStatus, ReportJob, ReportKind
 from evaluations.selectors.dossier import dossier_data
 from evaluations.selectors.jobs import job_as_shown, jobs_as_shown
-from evaluations.services.reports import report_job_allowed, report_request, report_retry
+from evaluations.services.reports import report_request, report_retry
 from forums.permissions import (
     assessments_visible_to,
     can_request_dossier,
+    can_view_report_job,
     get_for_user_or_404,
     report_jobs_visible_to,
 )
@@ -40,7 +41,7 @@ def _job(request, pk):
     scope = report_jobs_visible_to(request.user).select_related(
         "cycle", "assessment", "assessment__regency", "region", "requested_by"
     )
-    return get_for_user_or_404(scope, check=report_job_allowed, user=request.user, pk=pk)
+    return get_for_user_or_404(scope, check=can_view_report_job, user=request.user, pk=pk)
 
 
 @login_required

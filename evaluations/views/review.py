@@ -13,26 +13,27 @@ from django.views.decorators.http import require_POST
 
 from evaluations.forms.responses import CommentForm
 from evaluations.forms.review import QueueFilterForm, ReviewForm
-from evaluations.models import ResponseStatus, Stage
+from evaluations.models import ResponseStatus
 from evaluations.selectors.fill import decorate, with_card_data
 from evaluations.selectors.queue import review_queue, waiting_for
 from evaluations.services.cycles import REVIEW_WINDOW, WINDOW_LABELS, review_window_open
 from evaluations.services.errors import StaleVersion, WorkflowError
 from evaluations.services.guards import WAITING, require_version, was_accepted
 from evaluations.services.responses import response_review
-from forums.models import Role
 from forums.permissions import (
+    REVIEWER_ROLES,
     can_comment_response,
     can_correct_response,
     can_fill_response,
     can_review_response,
     can_review_stage,
     get_for_user_or_404,
+    may_decide,
     responses_visible_to,
+    reviews_regency,
     role_of,
 )
 
-REVIEWER_ROLES = {Role.HEALTH_REVIEWER, Role.PROVINCIAL_OFFICIAL, Role.NATIONAL_VERIFIER, Role.ADMIN}
 PAGE_SIZE = 25
 
 
@@ -70,7 +71,15 @@ def _visible_response(request, pk):
 
 
 def _render_review(request, response, *, form=None, status=200):
-    can_review = can_review_response(request.user, response) and response.status in WAITING
+    waiting = response.status in WAITING
+    can_review = waiting and can_review_response(request.user, response)
+    # A reviewer of this stage held back by separation of duties is told why rather than shown no form.
+    barred = (
+        waiting
+        and not can_review
+        and can_review_stage(request.user, response.stage, response.assessment.regency)
+        and not may_decide(request.user, response)
+    )
     window_open = review_window_open(response)
     if can_review and window_open and form is None:
         form = ReviewForm(response=response)
@@ -78,6 +87,7 @@ def _render_review(request, response, *, form=None, status=200):
         "response": response,
         "indicator": response.indicator,
         "can_review": can_review,
+        "barred": barred,
         "window_open": window_open,
         "window_label": WINDOW_LABELS[REVIEW_WINDOW[response.stage]],
         "form": form,
@@ -100,8 +110,7 @@ def review_decide(request, pk):
     response = _visible_response(request, pk)
     # Any reviewer of this regency may post: if the response moved on meanwhile,
     # the service answers with the stale-version message rather than a bare 403.
-    regency = response.assessment.regency
-    if not any(can_review_stage(request.user, stage, regency) for stage in Stage.values):
+    if not reviews_regency(request.user, response.assessment.regency):
         raise PermissionDenied
     form = ReviewForm(request.POST, response=response)
     valid = form.is_valid()

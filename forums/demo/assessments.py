@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 import random
 
-from evaluations.models import Assessment, Cycle, Response, ResponseStatus, Stage, StatusChange
+from evaluations.builders import record_fill
+from evaluations.models import Assessment, Cycle, Response
 from forums.services.regions import region_source, village_source
 from tatanan.models import IndicatorKind
 
@@ -57,25 +58,8 @@ def _fill(assessment, responses, *, code, actor, rng, result) -> None:
         previous = assessment.cycle.data_year_previous
         response.achievement_previous = f"Capaian {previous}: tercatat dalam laporan tahunan."
         response.explanation = "Data demo untuk mencoba alur pengisian dan verifikasi."
-        response.updated_by = actor
-        response.version += 1
     submitted = chosen[: SUBMIT_COUNT[code]]
-    for response in submitted:
-        response.status = ResponseStatus.SUBMITTED
-        response.version += 1
-    fields = ["value", "achievement", "achievement_previous", "explanation", "updated_by", "status", "version"]
-    Response.objects.bulk_update(chosen, fields, batch_size=500)
-    StatusChange.objects.bulk_create(
-        StatusChange(
-            response=r,
-            actor=actor,
-            stage=Stage.KABUPATEN,
-            from_status=ResponseStatus.DRAFT,
-            to_status=ResponseStatus.SUBMITTED,
-            value=r.value,
-        )
-        for r in submitted
-    )
+    record_fill(chosen, actor=actor, submit=submitted)
     result.count("jawaban terisi", len(chosen))
     result.count("jawaban diajukan", len(submitted))
 

@@ -284,6 +284,12 @@ class Command(BaseCommand):
         connection = connections[database]
         with transaction.atomic(using=database):
             call_command("flush", database=database, interactive=False, verbosity=0)
+            # flush's post_migrate re-seeds reference data (the revision-reason catalogue, evaluations/reasons.py);
+            # the archive carries its own copy of those rows.
+            for _label, model in included_models():
+                reseeded = model._base_manager.using(database).all()
+                if reseeded.exists():
+                    reseeded.delete()
             with connection.constraint_checks_disabled():
                 loaded = self._insert_all(dump_path, database)
             models = [model for _label, model in included_models()]

@@ -1,0 +1,251 @@
+"""Users the policy must get right that mutation testing showed no test pinned: a superuser with a blank role
+(what ``createsuperuser`` makes), inactive users, and users whose region is a kecamatan or a desa."""
+
+import pytest
+
+from evaluations.models import Stage
+from forums import permissions as p
+from forums.models import Region, RegionKind, RegionLevel, Role
+from forums.tests.factories import BodyFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SCOPES = [
+    p.regencies_visible_to,
+    p.provinces_visible_to,
+    p.assessments_visible_to,
+    p.responses_visible_to,
+    p.evidence_versions_visible_to,
+    p.report_jobs_visible_to,
+    p.bodies_visible_to,
+    p.memberships_visible_to,
+    p.opds_visible_to,
+    p.body_scopes_visible_to,
+    p.responses_to_review_by,
+]
+
+
+@pytest.fixture
+def response(assessment):
+    return assessment.responses.order_by("indicator__sort_order").first()
+
+
+@pytest.fixture
+def body(regency):
+    return BodyFactory(region=regency, scope_region=regency)
+
+
+def _everything_refused(user, response, body):
+    regency = response.assessment.regency
+    for scope in SCOPES:
+        assert not scope(user).exists(), scope.__name__
+    assert p.role_of(user) is None
+    assert not p.is_admin(user)
+    assert not p.is_nationwide(user)
+    assert not p.can_fill_response(user, response)
+    assert not p.can_review_response(user, response)
+    assert not p.can_comment_response(user, response)
+    assert not p.can_view_assessment(user, response.assessment)
+    assert not p.can_edit_assessment(user, response.assessment)
+    assert not p.can_request_dossier(user, response.assessment)
+    assert not p.can_manage_body(user, body)
+    assert not p.can_create_body_in(user, regency)
+    assert not p.can_manage_opds(user, regency)
+    assert not p.can_view_province_report(user, regency.parent)
+    assert not p.can_view_national_report(user)
+    assert not p.can_manage_cycle(user)
+    for stage in Stage:
+        assert not p.can_review_stage(user, stage, regency)
+
+
+# --- a superuser with a blank role ----------------------------------------------------------------
+
+
+def test_a_blank_role_superuser_is_the_admin(response, body, regency):
+    root = UserFactory(username="root", role="", region=None, is_superuser=True, is_staff=True)
+    assert p.role_of(root) == Role.ADMIN
+    assert p.is_admin(root)
+    assert p.is_nationwide(root)
+    assert p.can_manage_cycle(root)
+    assert p.can_view_national_report(root)
+    assert p.can_fill_response(root, response)
+    assert p.can_review_response(root, response)
+    assert p.can_manage_body(root, body)
+    assert p.can_manage_opds(root, regency)
+    assert p.can_create_body_in(root, regency)
+    assert p.can_edit_assessment(root, response.assessment)
+    assert p.assessments_visible_to(root).filter(pk=response.assessment_id).exists()
+    assert p.responses_to_review_by(root).filter(pk=response.pk).exists()
+    for stage in Stage:
+        assert p.can_review_stage(root, stage, regency)
+        # Admins review everywhere but are not sent "waits for review" notices.
+        assert root not in p.reviewers_for_stage(stage, regency)
+
+
+def test_a_user_with_a_blank_role_and_no_superuser_flag_may_do_nothing(response, body):
+    _everything_refused(UserFactory(role="", region=response.assessment.regency), response, body)
+
+
+# --- inactive users -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("role", "where"),
+    [
+        (Role.FORUM_COORDINATOR, "regency"),
+        (Role.HEALTH_REVIEWER, "regency"),
+        (Role.HEALTH_REVIEWER, "province"),
+        (Role.PROVINCIAL_OFFICIAL, "province"),
+        (Role.NATIONAL_VERIFIER, None),
+        (Role.ADMIN, None),
+        ("", "superuser"),
+    ],
+)
+def test_an_inactive_user_may_do_nothing(response, body, regency, province, role, where):
+    region = {"regency": regency, "province": province}.get(where)
+    user = UserFactory(role=role, region=region, is_active=False, is_superuser=where == "superuser")
+    _everything_refused(user, response, body)
+    for stage in Stage:
+        assert user not in p.reviewers_for_stage(stage, regency)
+
+
+# --- a region below the regency -------------------------------------------------------------------
+
+
+@pytest.fixture(params=[RegionLevel.DISTRICT, RegionLevel.VILLAGE])
+def deep_region(request, regency):
+    kecamatan = Region.objects.create(
+        code=f"{regency.code}.01",
+        name="Kecamatan Uji",
+        level=RegionLevel.DISTRICT,
+        kind=RegionKind.KECAMATAN,
+        parent=regency,
+    )
+    if request.param == RegionLevel.DISTRICT:
+        return kecamatan
+    return Region.objects.create(
+        code=f"{kecamatan.code}.2001",
+        name="Desa Uji",
+        level=RegionLevel.VILLAGE,
+        kind=RegionKind.DESA,
+        parent=kecamatan,
+    )
+
+
+@pytest.mark.parametrize("role", [Role.FORUM_COORDINATOR, Role.HEALTH_REVIEWER, Role.PROVINCIAL_OFFICIAL])
+def test_a_user_whose_region_is_below_the_regency_sees_and_reviews_nothing(response, body, deep_region, role):
+    user = UserFactory(role=role, region=deep_region)
+    regency = response.assessment.regency
+    for scope in SCOPES:
+        assert not scope(user).exists(), scope.__name__
+    for stage in Stage:
+        assert not p.can_review_stage(user, stage, regency)
+        assert user not in p.reviewers_for_stage(stage, regency)
+    assert not p.can_fill_response(user, response)
+    assert not p.can_view_assessment(user, response.assessment)
+    assert not p.can_manage_body(user, body)
+    assert not p.can_view_province_report(user, regency.parent)
+
+
+# --- anonymous users, and the persona each rule is for ---------------------------------------------
+
+
+def test_an_anonymous_user_may_do_nothing(response, body):
+    from django.contrib.auth.models import AnonymousUser
+
+    anonymous = AnonymousUser()
+    _everything_refused(anonymous, response, body)
+    assert not p.opd_responsible_for(anonymous, response.indicator)
+    assert not p.may_decide(anonymous, response)
+
+
+def test_evidence_versions_are_seen_in_the_regency_and_its_province_only(
+    response, coordinator, reviewer, provincial, national, outsider
+):
+    from evaluations.tests.report_data import add_evidence
+
+    version = add_evidence(response, name="bukti.pdf", content=b"%PDF-1.4", content_type="application/pdf")
+    for user in (coordinator, reviewer, provincial, national):
+        assert list(p.evidence_versions_visible_to(user)) == [version], user.username
+    assert not p.evidence_versions_visible_to(outsider).exists()
+
+
+def test_only_the_regency_coordinator_edits_its_assessment(assessment, coordinator, outsider, reviewer, opd_officer):
+    assert p.can_edit_assessment(coordinator, assessment)
+    for user in (outsider, reviewer, opd_officer):
+        assert not p.can_edit_assessment(user, assessment), user.username
+
+
+def test_an_opd_officer_without_an_opd_fills_nothing(response, regency):
+    officer = UserFactory(role=Role.OPD_OFFICER, region=regency, opd=None)
+    assert not p.opd_responsible_for(officer, response.indicator)
+    assert not p.can_fill_response(officer, response)
+
+
+def test_an_opd_officer_fills_the_indicators_of_its_opd_only(assessment, opd_officer, opd):
+    from forums.tests.factories import OpdKindFactory
+
+    mine = assessment.responses.filter(indicator__responsible_opd_kinds=opd.kind).first()
+    other_kind = OpdKindFactory(code="bappeda", name="Bappeda")
+    theirs = assessment.responses.exclude(indicator__responsible_opd_kinds=opd.kind).first()
+    theirs.indicator.responsible_opd_kinds.set([other_kind])
+    assert p.can_fill_response(opd_officer, mine)
+    assert not p.can_fill_response(opd_officer, theirs)
+    assert set(p.fillers_for_response(mine)) >= {opd_officer}
+    assert opd_officer not in p.fillers_for_response(theirs)
+
+
+@pytest.mark.parametrize(
+    ("persona", "allowed"),
+    [
+        ("coordinator", True),
+        ("reviewer", True),
+        ("provincial", True),
+        ("national", True),
+        ("admin_user", True),
+        ("outsider", False),
+    ],
+)
+def test_who_may_comment_on_a_response(request, response, persona, allowed):
+    assert p.can_comment_response(request.getfixturevalue(persona), response) is allowed
+
+
+def test_memberships_and_body_scopes_follow_the_users_regions(regency, province, coordinator, provincial, outsider):
+    from forums.tests.factories import MembershipFactory
+
+    seat = MembershipFactory(body=BodyFactory(region=regency, scope_region=regency))
+    assert list(p.memberships_visible_to(coordinator)) == [seat]
+    assert list(p.memberships_visible_to(provincial)) == [seat]
+    assert not p.memberships_visible_to(outsider).exists()
+    assert set(p.body_scopes_visible_to(provincial)) == {province, regency}
+    assert set(p.body_scopes_visible_to(coordinator)) == {regency}
+
+
+def test_fillers_are_active_coordinators_and_officers_of_the_regency_only(response, regency, opd, coordinator):
+    officer = UserFactory(role=Role.OPD_OFFICER, region=regency, opd=opd)
+    UserFactory(role=Role.HEALTH_REVIEWER, region=regency, opd=opd)  # an OPD but not an officer
+    UserFactory(role=Role.FORUM_COORDINATOR, region=regency, is_active=False)
+    UserFactory(role=Role.FORUM_COORDINATOR, region=regency, is_superuser=True)
+    assert set(p.fillers_for_response(response)) == {coordinator, officer}
+
+
+@pytest.mark.parametrize("role", [Role.HEALTH_REVIEWER, Role.PROVINCIAL_OFFICIAL])
+def test_a_regional_reviewer_without_a_region_reviews_nothing(response, role):
+    user = UserFactory(role=role, region=None)
+    for stage in Stage:
+        assert not p.can_review_stage(user, stage, response.assessment.regency)
+    assert not p.responses_to_review_by(user).exists()
+
+
+def test_no_one_reviews_a_stage_that_does_not_exist(regency, admin_user, reviewer):
+    for user in (admin_user, reviewer):
+        assert not p.can_review_stage(user, "bogus", regency)
+    assert not p.reviewers_for_stage("bogus", regency).exists()
+
+
+def test_recipients_of_a_stage_are_active_non_superuser_reviewers_of_that_province(regency, province, other_regency):
+    own = UserFactory(role=Role.PROVINCIAL_OFFICIAL, region=province)
+    UserFactory(role=Role.PROVINCIAL_OFFICIAL, region=other_regency.parent)
+    UserFactory(role=Role.PROVINCIAL_OFFICIAL, region=province, is_superuser=True)
+    UserFactory(role=Role.PROVINCIAL_OFFICIAL, region=province, is_active=False)
+    assert set(p.reviewers_for_stage(Stage.PROVINSI, regency)) == {own}
