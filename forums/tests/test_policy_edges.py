@@ -249,3 +249,19 @@ def test_recipients_of_a_stage_are_active_non_superuser_reviewers_of_that_provin
     UserFactory(role=Role.PROVINCIAL_OFFICIAL, region=province, is_superuser=True)
     UserFactory(role=Role.PROVINCIAL_OFFICIAL, region=province, is_active=False)
     assert set(p.reviewers_for_stage(Stage.PROVINSI, regency)) == {own}
+
+
+def test_who_manages_which_body(province, regency, provincial, coordinator, reviewer, national, outsider):
+    """Pinned after the policy mutation run: the provincial official keeps the province's Tim Pembina only."""
+    from forums.models import BodyKind
+
+    pembina_provinsi = BodyFactory(kind=BodyKind.TIM_PEMBINA_PROVINSI, region=province, scope_region=province)
+    forum = BodyFactory(kind=BodyKind.FORUM, region=regency, scope_region=regency)
+
+    assert p.can_manage_body(provincial, pembina_provinsi)
+    assert not p.can_manage_body(provincial, forum)  # the regency's own bodies are its coordinator's
+    assert p.can_manage_body(coordinator, forum)
+    assert not p.can_manage_body(coordinator, pembina_provinsi)
+    for user in (reviewer, national, outsider):
+        assert not p.can_manage_body(user, forum)
+        assert not p.can_manage_body(user, pembina_provinsi)
