@@ -58,6 +58,12 @@ def test_reviewer_sends_one_back_with_a_reason_and_accepts_another(
     page.get_by_role("link", name=to_accept.indicator.code).click()
     page.get_by_role("radio", name="Terima").check()
     page.get_by_role("button", name="Simpan keputusan").click()
+    # No evidence on this one: the page asks for an explicit confirmation first, at the checkbox.
+    expect(page.get_by_text("Indikator ini belum punya bukti dukung.")).to_be_visible()
+    axe_check(page, context="accept without evidence: confirmation asked")
+    page.get_by_role("radio", name="Terima").check()
+    page.get_by_label("Saya tetap menerima walaupun belum ada bukti dukung").check()
+    page.get_by_role("button", name="Simpan keputusan").click()
     expect(page.get_by_role("status")).to_contain_text(f"{to_accept.indicator.code} diterima.")
     expect(page.get_by_text("Tidak ada yang menunggu verifikasi Anda.")).to_be_visible()
     axe_check(page, context="empty review queue")

@@ -39,6 +39,9 @@ class ReviewForm(forms.Form):
     note = textlimits.TextAreaField(
         label=_("Catatan"), required=False, max_length=textlimits.REVIEW_NOTE, widget=forms.Textarea(attrs={"rows": 3})
     )
+    confirm_no_evidence = forms.BooleanField(
+        label=_("Saya tetap menerima walaupun belum ada bukti dukung"), required=False
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, response: Response, **kwargs):
@@ -57,6 +60,10 @@ class ReviewForm(forms.Form):
             ]
             current = getattr(response, self.score_field)
             self.fields["value"].initial = current if current is not None else response.value
+        active = getattr(response, "active_evidence", None)  # set by selectors.fill.decorate
+        has_evidence = bool(active) if active is not None else response.evidence.filter(withdrawn_at=None).exists()
+        if has_evidence:
+            del self.fields["confirm_no_evidence"]
 
     def clean(self):
         data = super().clean()

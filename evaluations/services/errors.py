@@ -53,6 +53,19 @@ def require_lengths(instance: Model, fields: Iterable[str]) -> None:
         raise TextTooLong(list(errors.values()))
 
 
+class NoEvidenceNotConfirmed(WorkflowError):
+    """Accepting a response without any evidence needs the reviewer's explicit confirmation."""
+
+    default_code = "no_evidence"
+
+    def __init__(self, message: Any = None, code: str | None = None, params: dict[str, Any] | None = None) -> None:
+        super().__init__(
+            message or gettext("Indikator ini belum punya bukti dukung. Centang kotak ini bila tetap menerimanya."),
+            code=code,
+            params=params,
+        )
+
+
 class SeparationOfDuties(WorkflowError):
     """The reviewer filled or submitted this response, or decided another of its stages."""
 

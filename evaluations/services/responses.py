@@ -27,7 +27,7 @@ from tatanan import scoring
 from . import notifications
 from .assessments import assessment_sync_status
 from .cycles import fill_window_open, require_review_window, revision_deadline
-from .errors import InvalidTransition, SeparationOfDuties, WorkflowError, require_lengths
+from .errors import InvalidTransition, NoEvidenceNotConfirmed, SeparationOfDuties, WorkflowError, require_lengths
 from .evidence import evidence_add
 from .guards import EDITABLE, WAITING, lock_response, require_fillable, require_version
 
@@ -185,11 +185,14 @@ def response_review(
     value: int | None = None,
     reason: RevisionReason | None = None,
     note: str = "",
+    accept_without_evidence: bool = True,
 ) -> Response:
     """Accept or send back a response at its current stage, with that stage's score.
 
     ``version`` is the one the reviewer saw; a different current version means
-    someone else acted first and the decision is refused.
+    someone else acted first and the decision is refused. The review page passes
+    ``accept_without_evidence`` from its confirmation box: accepting a response that
+    has no (unwithdrawn) evidence is then refused until the reviewer confirms it.
     """
     locked = lock_response(response)
     require_version(locked, version)
@@ -211,6 +214,8 @@ def response_review(
         _check_value(locked, value)
     elif decision == ACCEPT:
         raise WorkflowError(_("Isi nilai %(stage)s sebelum menerima.") % {"stage": locked.get_stage_display()})
+    if decision == ACCEPT and not accept_without_evidence and not locked.evidence.filter(withdrawn_at=None).exists():
+        raise NoEvidenceNotConfirmed
     fields = ["status", "revision_due"]
     if score_field and value is not None:
         setattr(locked, score_field, value)

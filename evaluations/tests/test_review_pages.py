@@ -133,14 +133,48 @@ def test_the_provincial_form_asks_for_the_provincial_score(client, coordinator, 
 
 
 def test_accepting_through_the_page(client, coordinator, reviewer, response):
+    from evaluations.services.evidence import evidence_add
+    from evaluations.tests import samples
+
+    evidence_add(response=response, uploaded=samples.pdf(), actor=coordinator)
     submitted(response, coordinator)
     client.force_login(reviewer)
+    assert 'name="confirm_no_evidence"' not in client.get(f"/verifikasi/{response.pk}/").content.decode()
     page = client.post(
         f"/verifikasi/{response.pk}/putuskan/", {"decision": "accept", "version": fresh(response).version}
     )
     assert page.status_code == 302
     assert page["Location"] == "/verifikasi/"
     assert (fresh(response).stage, fresh(response).status) == ("provinsi", "submitted")
+
+
+def test_accepting_without_evidence_asks_for_confirmation(client, coordinator, reviewer, response):
+    submitted(response, coordinator)
+    client.force_login(reviewer)
+    url = f"/verifikasi/{response.pk}/putuskan/"
+    assert 'name="confirm_no_evidence"' in client.get(f"/verifikasi/{response.pk}/").content.decode()
+
+    page = client.post(url, {"decision": "accept", "version": fresh(response).version})
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "belum punya bukti dukung" in html
+    assert html.index("belum punya bukti dukung") > html.index('name="confirm_no_evidence"') - 2000
+    assert fresh(response).stage == "kabupaten"  # nothing decided
+
+    page = client.post(url, {"decision": "accept", "version": fresh(response).version, "confirm_no_evidence": "on"})
+    assert page.status_code == 302
+    assert (fresh(response).stage, fresh(response).status) == ("provinsi", "submitted")
+
+
+def test_sending_back_without_evidence_needs_no_confirmation(client, coordinator, reviewer, response):
+    from evaluations.models import RevisionReason
+
+    submitted(response, coordinator)
+    client.force_login(reviewer)
+    reason = RevisionReason.objects.get_or_create(code="bukti-tidak-lengkap", defaults={"label": "Bukti"})[0]
+    data = {"decision": "revise", "reason": reason.pk, "note": "Unggah SK", "version": fresh(response).version}
+    assert client.post(f"/verifikasi/{response.pk}/putuskan/", data).status_code == 302
+    assert fresh(response).status == "revision_requested"
 
 
 def test_sending_back_without_a_reason_is_refused_by_the_form(client, coordinator, reviewer, response):

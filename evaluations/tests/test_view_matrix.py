@@ -108,7 +108,10 @@ def _request(client, method, name, w):
         "evidence-withdraw": ([ev.pk], {}),
         "evidence-withdraw-confirm": ([ev.pk], {}),
         "comment-add": ([waiting.pk], {f"c{waiting.pk}-body": "Catatan"}),
-        "review-decide": ([waiting.pk], {"decision": "accept", "version": waiting.version}),
+        "review-decide": (
+            [waiting.pk],
+            {"decision": "accept", "version": waiting.version, "confirm_no_evidence": "on"},
+        ),
         "notification-read": ([w["notice"].pk], {}),
         "notifications-read-all": ([], {}),
     }

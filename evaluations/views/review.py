@@ -17,7 +17,7 @@ from evaluations.models import ResponseStatus
 from evaluations.selectors.fill import decorate, with_card_data
 from evaluations.selectors.queue import review_queue, waiting_for
 from evaluations.services.cycles import REVIEW_WINDOW, WINDOW_LABELS, review_window_open
-from evaluations.services.errors import StaleVersion, WorkflowError
+from evaluations.services.errors import NoEvidenceNotConfirmed, StaleVersion, WorkflowError
 from evaluations.services.guards import WAITING, require_version, was_accepted
 from evaluations.services.responses import response_review
 from forums.permissions import (
@@ -129,7 +129,11 @@ def review_decide(request, pk):
             value=data.get("value"),
             reason=data.get("reason"),
             note=data.get("note", ""),
+            accept_without_evidence=data.get("confirm_no_evidence", True),
         )
+    except NoEvidenceNotConfirmed as error:
+        form.add_error("confirm_no_evidence", error)
+        return _render_review(request, response, form=form)
     except StaleVersion as error:
         messages.error(request, str(error))
         return _render_review(request, _visible_response(request, pk), status=409)
