@@ -43,16 +43,8 @@ def test_with_javascript_a_dialog_asks_and_cancel_keeps_the_evidence(evidence, c
     assert Evidence.objects.get(pk=evidence.pk).withdrawn_at is not None
 
 
-def test_without_javascript_a_page_asks(browser, evidence, coordinator, live_server):
-    from django.conf import settings
-    from django.test import Client
-
-    client = Client()
-    client.force_login(coordinator)
-    context = browser.new_context(**PHONE, java_script_enabled=False)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
-    page = context.new_page()
+def test_without_javascript_a_page_asks(evidence, coordinator, session_page, live_server):
+    page = session_page(coordinator, **PHONE, java_script_enabled=False)
     page.goto(_fill_url(live_server, evidence))
     page.locator(f"#r{evidence.response_id}").get_by_role("link", name="Tarik bukti ini").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tarik bukti dukung?")
@@ -60,7 +52,6 @@ def test_without_javascript_a_page_asks(browser, evidence, coordinator, live_ser
     page.get_by_role("button", name="Ya, tarik bukti ini").click()
     expect(page.get_by_text("Bukti dukung SK Forum 2024 ditarik.")).to_be_visible()
     assert Evidence.objects.get(pk=evidence.pk).withdrawn_at is not None
-    context.close()
 
 
 def test_the_confirmation_page_passes_axe(evidence, coordinator, session_page, live_server):

@@ -46,17 +46,9 @@ def test_with_htmx_the_error_is_scrolled_into_view_at_the_scale(last_card, coord
 
 
 def test_without_javascript_the_errors_are_listed_at_the_top_and_link_to_the_field(
-    browser, last_card, coordinator, live_server
+    last_card, coordinator, session_page, live_server
 ):
-    from django.conf import settings
-    from django.test import Client
-
-    client = Client()
-    client.force_login(coordinator)
-    context = browser.new_context(**PHONE, java_script_enabled=False)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
-    page = context.new_page()
+    page = session_page(coordinator, **PHONE, java_script_enabled=False)
     page.goto(_url(live_server, last_card))
     card = page.locator(f"#r{last_card.pk}")
     card.get_by_label("Penjelasan OPD").fill("Data dari puskesmas")
@@ -69,4 +61,3 @@ def test_without_javascript_the_errors_are_listed_at_the_top_and_link_to_the_fie
     expect(page.locator(f"#r{last_card.pk}").get_by_text(MESSAGE)).to_be_in_viewport()
     expect(page.locator(f"#r{last_card.pk}").get_by_label("Penjelasan OPD")).to_have_value("Data dari puskesmas")
     screenshot(page, "fill-error-nojs-phone")
-    context.close()

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from kks.audit_admin import HistoryAdmin
+from kks.audit_admin import AppendOnlyAdmin, HistoryAdmin
 
 from .models import (
     Assessment,
@@ -23,19 +23,6 @@ from .models import (
     StatusChange,
 )
 from .services.guards import was_accepted
-
-
-class AppendOnlyAdmin(admin.ModelAdmin):
-    """History rows are never changed or deleted, not even by an admin."""
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
 
 
 def _reopen(modeladmin, request, queryset, days):

@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from kks.audit_admin import HistoryAdmin
+from kks.audit_admin import AppendOnlyAdmin, HistoryAdmin
 
 from .models import Body, Membership, Opd, OpdKind, Region, User, UserTransfer
 
@@ -111,21 +111,12 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(UserTransfer)
-class UserTransferAdmin(admin.ModelAdmin):
+class UserTransferAdmin(AppendOnlyAdmin):
     """The record of each mutasi, read-only (written by the transfer service)."""
 
     list_display = ("at", "predecessor", "successor", "actor", "memberships_moved", "notifications_moved")
     list_select_related = ("predecessor", "successor", "actor")
     search_fields = ("predecessor__username", "successor__username", "reason")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 def _superusers_only(request) -> bool:

@@ -6,7 +6,20 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 
-class HistoryAdmin(admin.ModelAdmin):
+class AppendOnlyAdmin(admin.ModelAdmin):
+    """History rows are never changed or deleted, not even by an admin (and never added by hand)."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+class HistoryAdmin(AppendOnlyAdmin):
     list_display = ("history_date", "history_type", "history_user", "history_object_label", "history_change_reason")
     list_filter = ("history_type", "history_date")
     list_select_related = ("history_user",)
@@ -16,12 +29,3 @@ class HistoryAdmin(admin.ModelAdmin):
     @admin.display(description=_("objek"))
     def history_object_label(self, obj):
         return f"#{obj.pk} {obj.instance_type.__name__} {obj.id}"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
