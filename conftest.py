@@ -35,6 +35,17 @@ def _default_language():
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Under mutation testing (`scripts/mutation policy`) each mutant's pytest run is a forked child and two run
+    at once: each gets a test database of its own, or one child's setup would drop the other's database and the
+    error would count as a kill."""
+    if os.environ.get("MUTANT_UNDER_TEST"):
+        from pytest_django.fixtures import _set_suffix_to_test_databases
+
+        _set_suffix_to_test_databases(suffix=f"mutant{os.getpid()}")
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
 

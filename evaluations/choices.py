@@ -1,18 +1,6 @@
-"""The stages and states of a response: plain enums, importable without the models (the access policy uses them)."""
+"""The stages and states of a response: plain enums, defined in ``kks.workflow`` (below every app, so the access
+policy can use them) and importable from here as before."""
 
-from django.db import models
-from django.utils.translation import gettext_lazy as _
+from kks.workflow import ResponseStatus, Stage
 
-
-class Stage(models.TextChoices):
-    KABUPATEN = "kabupaten", _("Kabupaten/Kota")
-    PROVINSI = "provinsi", _("Provinsi")
-    PUSAT = "pusat", _("Pusat")
-
-
-class ResponseStatus(models.TextChoices):
-    DRAFT = "draft", _("Draf")
-    SUBMITTED = "submitted", _("Diajukan")
-    REVISION_REQUESTED = "revision_requested", _("Perlu perbaikan")
-    RESUBMITTED = "resubmitted", _("Diajukan ulang")
-    ACCEPTED = "accepted", _("Diterima")
+__all__ = ["ResponseStatus", "Stage"]

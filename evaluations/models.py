@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from kks import textlimits
 from kks.textlimits import LimitedTextField
+from kks.workflow import JobStatus, ReportKind  # defined there (the policy names them), importable from here
 
 from .choices import ResponseStatus, Stage  # defined there, importable from here as before
 
@@ -325,18 +326,6 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.message[:60]
-
-
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", _("Dalam antrean")
-    RENDERING = "rendering", _("Sedang dibuat")
-    READY = "ready", _("Siap")
-    FAILED = "failed", _("Gagal")
-
-
-class ReportKind(models.TextChoices):
-    DOSSIER = "dossier", _("Dosir verifikasi")
-    READINESS = "readiness", _("Laporan kesiapan")
 
 
 class ReportJob(models.Model):

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kks.audit_admin import AppendOnlyAdmin, HistoryAdmin
 
-from .models import Body, Membership, Opd, OpdKind, Region, User, UserTransfer
+from .models import Body, Membership, Opd, Region, User, UserTransfer
 
 
 @admin.register(User)
@@ -28,18 +28,8 @@ class RegionAdmin(admin.ModelAdmin):
     raw_id_fields = ("parent",)
 
 
-@admin.register(OpdKind)
-class OpdKindAdmin(admin.ModelAdmin):
-    list_display = ("code", "name")
-    search_fields = ("code", "name")
-
-    def has_delete_permission(self, request, obj=None):
-        # Deleting it would silently drop it from the indicators of a published (immutable) framework.
-        from tatanan.models import FrameworkStatus
-
-        if obj is not None and obj.indicators.filter(framework__status=FrameworkStatus.PUBLISHED).exists():
-            return False
-        return super().has_delete_permission(request, obj)
+# OpdKind is registered in tatanan/admin.py: its delete guard asks about published frameworks (tatanan sits
+# above forums, docs/architecture.md).
 
 
 @admin.register(Opd)

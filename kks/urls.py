@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.views import LoginView, PasswordResetView
 from django.urls import include, path
 
+from evaluations.views.home import home
 from forums.views.invitation import InvitationConfirmView
 
 from . import views
@@ -11,7 +12,7 @@ from .ratelimit import LOGIN_RULES, PASSWORD_RESET_RULES, rate_limited
 admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     # Browsers (and bookmarks, WhatsApp previews) ask for /favicon.ico whatever the page links.
     path("favicon.ico", views.favicon, name="favicon"),

@@ -1,19 +1,12 @@
-"""Project-level pages: the home dashboard and the health check."""
+"""Project-level pages: the health check, the favicon and the CSRF failure page (the home dashboard is
+``evaluations.views.home``: kks sits below every app, docs/architecture.md)."""
 
-from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from evaluations.selectors import home_summary
-
-
-@login_required
-def home(request):
-    return render(request, "home.html", home_summary(user=request.user))
 
 
 def _database_ok() -> bool:

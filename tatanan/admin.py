@@ -3,9 +3,24 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from forums.models import OpdKind
 from kks.audit_admin import HistoryAdmin
 
-from .models import FrameworkVersion, Indicator, ScaleOption, Tatanan
+from .models import FrameworkStatus, FrameworkVersion, Indicator, ScaleOption, Tatanan
+
+
+@admin.register(OpdKind)
+class OpdKindAdmin(admin.ModelAdmin):
+    """Kinds of OPD (forums), registered here because deleting one asks about the frameworks that name it."""
+
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting it would silently drop it from the indicators of a published (immutable) framework.
+        if obj is not None and obj.indicators.filter(framework__status=FrameworkStatus.PUBLISHED).exists():
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 class PublishedReadOnlyMixin:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.auth.validators import UnicodeUsernameValidator
@@ -34,6 +35,7 @@ from forums.permissions import (
     role_of,
     roles_assignable_by,
 )
+from kks.workflow import JobStatus
 
 logger = logging.getLogger(__name__)
 
@@ -321,7 +323,9 @@ def user_transfer(
     unread notifications about responses still open, and dossiers or reports still
     being rendered. Authorship of past answers, comments and evidence stays.
     """
-    from evaluations.models import JobStatus, Notification, ReportJob
+    # The evaluations app sits above forums (docs/architecture.md): its models by the app registry, not by import.
+    notifications = apps.get_model("evaluations", "Notification").objects
+    report_jobs = apps.get_model("evaluations", "ReportJob").objects
 
     predecessor = User.objects.select_for_update().get(pk=predecessor.pk)
     if not can_manage_user(actor, predecessor):
@@ -375,11 +379,11 @@ def user_transfer(
             period_end=later_end,
         )
     notifications = (
-        Notification.objects.filter(recipient=predecessor, read_at__isnull=True, response__isnull=False)
+        notifications.filter(recipient=predecessor, read_at__isnull=True, response__isnull=False)
         .filter(_open_response_q())
         .update(recipient=successor)
     )
-    jobs = ReportJob.objects.filter(
+    jobs = report_jobs.filter(
         requested_by=predecessor, status__in=[JobStatus.QUEUED, JobStatus.RENDERING]
     ).update(requested_by=successor)
     predecessor.is_active = False

@@ -265,3 +265,24 @@ def test_who_manages_which_body(province, regency, provincial, coordinator, revi
     for user in (reviewer, national, outsider):
         assert not p.can_manage_body(user, forum)
         assert not p.can_manage_body(user, pembina_provinsi)
+
+
+# --- audit trail and framework files (no selected test reached them in the mutation run) -------------------------
+
+
+def test_who_reads_the_audit_trail_of_an_assessment(
+    assessment, coordinator, opd_officer, reviewer, provincial, national, admin_user, outsider, other_regency
+):
+    elsewhere_official = UserFactory(role=Role.PROVINCIAL_OFFICIAL, region=other_regency.parent)
+    elsewhere_reviewer = UserFactory(role=Role.HEALTH_REVIEWER, region=other_regency)
+    readers = {reviewer, provincial, national, admin_user}
+    everyone = [coordinator, opd_officer, outsider, elsewhere_official, elsewhere_reviewer, *readers]
+    assert {user for user in everyone if p.can_view_audit(user, assessment)} == readers
+
+
+def test_only_the_national_admin_manages_framework_files(coordinator, reviewer, provincial, national, admin_user):
+    root = UserFactory(username="root", role="", region=None, is_superuser=True, is_staff=True)
+    assert p.can_manage_frameworks(admin_user)
+    assert p.can_manage_frameworks(root)
+    for user in (coordinator, reviewer, provincial, national):
+        assert not p.can_manage_frameworks(user), user.role

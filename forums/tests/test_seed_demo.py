@@ -6,7 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from evaluations.models import Assessment, Cycle, Response, ResponseStatus, StatusChange
-from forums.demo import DEMO_PASSWORD, LOGINS
+from evaluations.demo import DEMO_PASSWORD, LOGINS
 from forums.models import Body, BodyKind, Membership, Opd, OpdKind, Region, RegionLevel, User
 
 pytestmark = pytest.mark.django_db

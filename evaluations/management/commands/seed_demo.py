@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from forums.demo import DEMO_PASSWORD, DemoError, login_rows, seed_demo
+from evaluations.demo import DEMO_PASSWORD, DemoError, login_rows, seed_demo
 
 
 class Command(BaseCommand):
