@@ -16,3 +16,20 @@ class ResponseStatus(models.TextChoices):
     REVISION_REQUESTED = "revision_requested", _("Perlu perbaikan")
     RESUBMITTED = "resubmitted", _("Diajukan ulang")
     ACCEPTED = "accepted", _("Diterima")
+
+
+class AwardBasis(models.TextChoices):
+    """What a score band of the award rules is applied to (``tatanan.scoring.BandBasis``)."""
+
+    EACH_TATANAN = "each_tatanan", _("Per tatanan")
+    MEAN = "mean", _("Rata-rata tatanan")
+
+
+class AwardLevel(models.TextChoices):
+    """A Swasti Saba level (``tatanan.scoring.Level``), as officially awarded or as forecast."""
+
+    NONE = "none", _("Tidak mendapat penghargaan")
+    PADAPA = "padapa", _("Swasti Saba Padapa")
+    WIWERDA = "wiwerda", _("Swasti Saba Wiwerda")
+    WISTARA = "wistara", _("Swasti Saba Wistara")
+    PARIPURNA = "paripurna", _("Swasti Saba Wistara Paripurna")

@@ -181,8 +181,11 @@ def test_paripurna_without_one_condition_stays_wistara_and_says_what_is_missing(
 
 @pytest.mark.parametrize(
     ("tatanan", "odf", "kelembagaan", "level"),
-    [(_flat(D(95), D("90.99")), D(100), True, Level.WIWERDA), (TOP, D("99.99"), True, Level.WIWERDA)]
-    + [(TOP, D(100), False, Level.NONE)],
+    [
+        (_flat(D(95), D("90.99")), D(100), True, Level.WIWERDA),
+        (TOP, D("99.99"), True, Level.WIWERDA),
+        (TOP, D(100), False, Level.NONE),
+    ],
     ids=["a-tatanan-below-wistara", "odf-below-100", "no-kelembagaan"],
 )
 def test_paripurna_needs_wistara_now(tatanan, odf, kelembagaan, level):
