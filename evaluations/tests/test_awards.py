@@ -250,3 +250,22 @@ def test_paripurna_data_needs_the_filler_and_the_open_window(assessment, opd_off
         assessment_update_paripurna(assessment=assessment, actor=coordinator, **kwargs)
     assessment.refresh_from_db()
     assert assessment.ip_spm_met is False
+
+
+def test_the_dossier_pdf_prints_the_award_rules_and_the_paripurna_data(assessment, admin_user):
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    from evaluations.services.reports import render_dossier_pdf
+
+    assessment.ip_spm_met, assessment.ip_spm_note = True, "IP-SPM 2024: 92,5"
+    assessment.save()
+    cycle_award_policy_update(cycle=assessment.cycle, actor=admin_user, reason="r", award_band_basis="mean")
+    document = render_dossier_pdf(assessment.pk)
+    text = re.sub(r"\s+", "", "".join(p.extract_text() for p in PdfReader(io.BytesIO(document)).pages))
+    assert "Aturanpenghargaansiklusini" in text
+    assert "Dasarpenilaian:rata-ratatatanan" in text
+    assert "Wistara:nilaiminimal91,desa/kelurahanODFminimal100%." in text
+    assert "IP-SPMterpenuhiYa—IP-SPM2024:92,5" in text
