@@ -17,11 +17,13 @@ from .models import (
     Evidence,
     EvidenceVersion,
     Notification,
+    OfficialResult,
     ReportJob,
     Response,
     RevisionReason,
     StatusChange,
 )
+from .selectors.award import POLICY_FIELDS
 from .services.guards import was_accepted
 
 
@@ -55,7 +57,9 @@ def end_reopening(modeladmin, request, queryset):
 @admin.register(Cycle)
 class CycleAdmin(admin.ModelAdmin):
     list_display = ("name", "year", "framework", "opened_at", "self_assessment_closes", "reopened_until")
-    readonly_fields = ("opened_at",)  # set by opening the cycle (the programme pages or ``open_cycle``)
+    # opened_at is set by opening the cycle (the programme pages or ``open_cycle``); the award rules change only
+    # on the programme page, where ScoringPolicy checks them and a reason is recorded.
+    readonly_fields = ("opened_at", *POLICY_FIELDS)
     actions = [reopen_3_days, reopen_7_days, end_reopening]
 
     def get_readonly_fields(self, request, obj=None):
@@ -69,6 +73,16 @@ class CycleAdmin(admin.ModelAdmin):
 class CycleWindowChangeAdmin(AppendOnlyAdmin):
     list_display = ("cycle", "window", "new_closes", "actor", "at")
     list_filter = ("cycle", "window")
+
+
+@admin.register(OfficialResult)
+class OfficialResultAdmin(AppendOnlyAdmin):
+    """Shown only: official results are recorded on the programme page (services.awards), with their history."""
+
+    list_display = ("regency", "cycle", "level", "awarded_on", "decree", "recorded_by")
+    list_filter = ("cycle", "level")
+    search_fields = ("regency__name", "regency__code", "decree")
+    list_select_related = ("regency", "cycle", "recorded_by")
 
 
 @admin.register(Assessment)
@@ -219,5 +233,5 @@ class ReportJobAdmin(admin.ModelAdmin):
         )
 
 
-for _audited in (Cycle, Assessment, Response, Evidence, EvidenceVersion):
+for _audited in (Cycle, Assessment, Response, Evidence, EvidenceVersion, OfficialResult):
     admin.site.register(_audited.audit.model, HistoryAdmin)

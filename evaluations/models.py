@@ -14,7 +14,7 @@ from kks import textlimits
 from kks.textlimits import LimitedTextField
 from kks.workflow import JobStatus, ReportKind  # defined there (the policy names them), importable from here
 
-from .choices import ResponseStatus, Stage  # defined there, importable from here as before
+from .choices import AwardBasis, AwardLevel, ResponseStatus, Stage  # defined there, importable from here
 
 
 class Cycle(models.Model):
@@ -53,6 +53,23 @@ class Cycle(models.Model):
         null=True,
         blank=True,
         help_text=_("Kapan siklus pertama kali dibuka untuk kabupaten/kota; kosong berarti masih draf."),
+    )
+    # The award rules of the cycle (tatanan.scoring.ScoringPolicy, loaded by selectors.award.cycle_policy);
+    # the defaults are the 2025 Juknis. Changed only through services.awards.cycle_award_policy_update.
+    award_band_basis = models.CharField(
+        _("dasar penilaian"), max_length=12, choices=AwardBasis.choices, default=AwardBasis.EACH_TATANAN
+    )
+    padapa_min_score = models.DecimalField(_("nilai minimal Padapa"), max_digits=5, decimal_places=2, default=71)
+    padapa_min_odf = models.DecimalField(_("ODF minimal Padapa (%)"), max_digits=5, decimal_places=2, default=80)
+    wiwerda_min_score = models.DecimalField(_("nilai minimal Wiwerda"), max_digits=5, decimal_places=2, default=81)
+    wiwerda_min_odf = models.DecimalField(_("ODF minimal Wiwerda (%)"), max_digits=5, decimal_places=2, default=90)
+    wistara_min_score = models.DecimalField(_("nilai minimal Wistara"), max_digits=5, decimal_places=2, default=91)
+    wistara_min_odf = models.DecimalField(_("ODF minimal Wistara (%)"), max_digits=5, decimal_places=2, default=100)
+    award_requires_kelembagaan = models.BooleanField(_("kelembagaan wajib lengkap"), default=True)
+    paripurna_streak = models.PositiveSmallIntegerField(
+        _("Wistara berturut-turut untuk Paripurna"),
+        default=2,
+        help_text=_("Jumlah siklus penghargaan sebelumnya yang hasil resminya harus Wistara."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     audit = HistoricalRecords(verbose_name=_("riwayat siklus"))
@@ -122,6 +139,11 @@ class Assessment(models.Model):
     odf_village_count = models.PositiveIntegerField(_("jumlah desa/kelurahan"), default=0)
     odf_stop_babs_count = models.PositiveIntegerField(_("jumlah desa/kelurahan stop BABS"), default=0)
     narrative = LimitedTextField(_("narasi umum"), max_length=textlimits.NARRATIVE, blank=True)
+    # Conditions of Wistara Paripurna besides the earlier Wistara results (services.awards).
+    ip_spm_met = models.BooleanField(_("IP-SPM terpenuhi"), default=False)
+    ip_spm_note = LimitedTextField(_("keterangan IP-SPM"), max_length=textlimits.ACHIEVEMENT, blank=True)
+    innovation_adopted = models.BooleanField(_("inovasi direplikasi daerah lain"), default=False)
+    innovation_note = LimitedTextField(_("keterangan inovasi"), max_length=textlimits.ACHIEVEMENT, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     audit = HistoricalRecords(verbose_name=_("riwayat penilaian"))
@@ -140,6 +162,41 @@ class Assessment(models.Model):
 
     def __str__(self):
         return f"{self.regency} — {self.cycle}"
+
+
+class OfficialResult(models.Model):
+    """The level a regency was officially awarded in a cycle, with the date and number of the decree (SK).
+
+    Recorded by the national admin (services.awards.official_result_record); the history keeps every earlier
+    version. The results of earlier cycles decide Wistara Paripurna and give a regency's trend across cycles.
+    """
+
+    cycle = models.ForeignKey(
+        Cycle, verbose_name=_("siklus"), on_delete=models.PROTECT, related_name="official_results"
+    )
+    regency = models.ForeignKey(
+        "forums.Region", verbose_name=_("kabupaten/kota"), on_delete=models.PROTECT, related_name="official_results"
+    )
+    level = models.CharField(_("tingkat penghargaan"), max_length=12, choices=AwardLevel.choices)
+    awarded_on = models.DateField(_("tanggal penetapan"))
+    decree = models.CharField(_("nomor SK"), max_length=200)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("dicatat"), auto_now=True)
+    audit = HistoricalRecords(verbose_name=_("riwayat hasil resmi"))
+
+    class Meta:
+        ordering = ["cycle", "regency__code"]
+        verbose_name = _("hasil resmi")
+        verbose_name_plural = _("hasil resmi")
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "regency"], name="official_result_unique_per_cycle"),
+            models.CheckConstraint(condition=~models.Q(decree=""), name="official_result_has_decree"),
+        ]
+
+    def __str__(self):
+        return f"{self.regency} — {self.cycle}: {self.get_level_display()}"
 
 
 class Response(models.Model):

@@ -483,7 +483,18 @@ def can_view_national_report(user: AnyUser) -> bool:
 
 
 def can_manage_cycle(user: AnyUser) -> bool:
+    """Cycles and their award rules: the national admin."""
     return is_admin(user)
+
+
+def can_record_official_result(user: AnyUser) -> bool:
+    """The official Swasti Saba result of a regency in a cycle (level, date, SK): the national admin."""
+    return is_admin(user)
+
+
+def can_edit_paripurna_data(user: AnyUser, assessment: Assessment) -> bool:
+    """IP-SPM and the adopted innovation of an assessment: whoever fills its general data."""
+    return can_edit_assessment(user, assessment)
 
 
 # --- fetch helpers for views ---------------------------------------------------

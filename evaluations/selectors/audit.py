@@ -18,7 +18,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from evaluations.models import Assessment, Evidence, EvidenceVersion, Response
+from evaluations.models import Assessment, Cycle, Evidence, EvidenceVersion, OfficialResult, Response
+from evaluations.selectors.award import POLICY_FIELDS
 from tatanan.models import Indicator
 
 ACTION_LABELS = {
@@ -42,7 +43,19 @@ SHOWN_FIELDS: dict[type[models.Model], tuple[str, ...]] = {
     ),
     Evidence: ("title", "withdrawn_at"),
     EvidenceVersion: ("number", "original_name", "content_type", "size", "sha256"),
-    Assessment: ("status", "odf_kecamatan_count", "odf_village_count", "odf_stop_babs_count", "narrative"),
+    Assessment: (
+        "status",
+        "odf_kecamatan_count",
+        "odf_village_count",
+        "odf_stop_babs_count",
+        "narrative",
+        "ip_spm_met",
+        "ip_spm_note",
+        "innovation_adopted",
+        "innovation_note",
+    ),
+    Cycle: POLICY_FIELDS,
+    OfficialResult: ("level", "awarded_on", "decree"),
 }
 
 
@@ -204,6 +217,21 @@ def assessment_audit(assessment: Assessment) -> list[AuditEntry]:
         *_entries_of(response_history, Response, lambda r: codes.get(r.indicator_id, "?"), lambda r: r.id),
         *_evidence_entries(
             evidence, EvidenceVersion.audit.filter(evidence_id__in=evidence.values("id")), code_of_response
+        ),
+    ]
+    return _newest_first(entries)
+
+
+def cycle_award_audit(cycle: Cycle) -> list[AuditEntry]:
+    """Every change of the award rules of ``cycle`` and of the official results recorded in it, newest first."""
+    rules = _("Aturan penghargaan")
+    results = OfficialResult.audit.filter(cycle_id=cycle.pk).select_related("regency")
+    entries = [
+        *_entries_of(_ordered(Cycle.audit.filter(id=cycle.pk)), Cycle, lambda r: rules),
+        *_entries_of(
+            _ordered(results),
+            OfficialResult,
+            lambda r: _("Hasil resmi %(regency)s") % {"regency": r.regency.name if r.regency else "?"},
         ),
     ]
     return _newest_first(entries)

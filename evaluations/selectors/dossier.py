@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Assessment, ChangeKind, EvidenceVersion, Response, Stage, StatusChange
+from evaluations.selectors.award import policy_lines
 from evaluations.selectors.forecast import ReadinessView, readiness_views
 from evaluations.selectors.scores import AssessmentScores, assessment_scores
 from forums.models import Body, BodyKind, MemberRole, Membership, User
@@ -164,6 +165,11 @@ class DossierData:
     @property
     def readiness_summary(self) -> list[ReadinessView]:
         return readiness_views(self.scores)
+
+    @property
+    def policy_lines(self) -> list[str]:
+        """The award rules the levels above were decided by (the cycle's policy), in words."""
+        return policy_lines(self.scores.policy)
 
     @property
     def forum(self) -> Body | None:

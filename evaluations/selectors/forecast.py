@@ -17,6 +17,7 @@ LEVEL_LABELS = {
     Level.PADAPA: gettext_lazy("Swasti Saba Padapa"),
     Level.WIWERDA: gettext_lazy("Swasti Saba Wiwerda"),
     Level.WISTARA: gettext_lazy("Swasti Saba Wistara"),
+    Level.PARIPURNA: gettext_lazy("Swasti Saba Wistara Paripurna"),
 }
 BASIS_LABELS = {
     "self": gettext_lazy("Menurut nilai mandiri"),
@@ -54,6 +55,18 @@ def describe_shortfall(shortfall: Shortfall, tatanan_names: dict[str, str] | Non
         return _("Desa/kelurahan ODF (stop BABS) minimal %(required)s%%, saat ini %(actual)s%%.") % params
     if code == "score":
         return _("Nilai rata-rata tatanan minimal %(required)s, saat ini %(actual)s (kurang %(gap)s).") % params
+    if code == "wistara_streak":
+        return (
+            _(
+                "Hasil resmi Wistara berturut-turut pada siklus penghargaan sebelumnya: "
+                "perlu %(required)s, ada %(actual)s."
+            )
+            % params
+        )
+    if code == "ip_spm":
+        return _("IP-SPM belum dinyatakan terpenuhi pada data umum penilaian.")
+    if code == "innovation":
+        return _("Inovasi yang direplikasi daerah lain belum dicatat pada data umum penilaian.")
     if code.startswith("tatanan:"):
         key = code.split(":", 1)[1]
         params["tatanan"] = (tatanan_names or {}).get(key, key)

@@ -2,8 +2,8 @@
 
 Each table costs a fixed number of queries whatever the number of regencies:
 regions, assessments, tatanan, the indicator counts and one aggregate of the
-responses (``scores.table_scores``: the basis on display and the review states
-in one pass). Sorting and filtering happen in Python on the finished rows (at
+responses (``scores.scores_for_assessments`` for the basis on display: the one
+score path, with the review states in the same pass). Sorting and filtering happen in Python on the finished rows (at
 most a few hundred).
 """
 
@@ -19,10 +19,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Assessment, AssessmentStatus, Cycle
-from evaluations.selectors.scores import BASES, table_scores
+from evaluations.selectors.scores import BASES, scores_for_assessments
 from forums.models import Region
 from tatanan.models import Tatanan
-from tatanan.scoring import DEFAULT_POLICY, Level, quantize
+from tatanan.scoring import DEFAULT_POLICY, LEVEL_ORDER, Level, quantize
 
 BASIS_LABELS = {"self": _("Nilai mandiri"), "verified": _("Terverifikasi"), "forecast": _("Perkiraan")}
 LEVEL_LABELS = {
@@ -30,6 +30,7 @@ LEVEL_LABELS = {
     Level.PADAPA: _("Padapa"),
     Level.WIWERDA: _("Wiwerda"),
     Level.WISTARA: _("Wistara"),
+    Level.PARIPURNA: _("Wistara Paripurna"),
 }
 NO_ASSESSMENT = "none"
 SORT_KEYS = ("kode", "nama", "terisi", "skor", "odf", "tingkat", "status", "perbaikan")
@@ -171,7 +172,7 @@ def _regency_rows(
     assessments = {a.regency_id: a for a in found}
     for a in assessments.values():
         a.cycle = cycle  # one object for all, not one loaded per row
-    scores = table_scores(assessments.values(), basis=basis, tatanan=tatanan)
+    scores = scores_for_assessments(assessments.values(), bases=[basis], tatanan=tatanan)
     tatanan_ids = [t.pk for t in tatanan]
     none = ReviewCounts()
     rows = []
@@ -195,9 +196,9 @@ def _regency_rows(
                 cells,
                 filled=filled,
                 total=total,
-                score=s.score,
+                score=s.score(basis),
                 odf=s.odf_percent,
-                level=s.level,
+                level=s.level(basis),
                 review=ReviewCounts(*map(sum, zip(*s.review.values(), strict=True))) if s.review else none,
             )
         )
@@ -216,7 +217,7 @@ def _matches(row: RegencyRow, filters: Filters) -> bool:
 
 def _sort_key(key: str, tatanan_numbers: dict[str, int]) -> Callable[[RegencyRow], Any]:
     low = Decimal(-1)
-    level_rank = {lv: i for i, lv in enumerate((Level.NONE, Level.PADAPA, Level.WIWERDA, Level.WISTARA))}
+    level_rank = {lv: i for i, lv in enumerate(LEVEL_ORDER)}
     status_rank = {NO_ASSESSMENT: -1, **{s: i for i, s in enumerate(AssessmentStatus.values)}}
     if key in tatanan_numbers:
         index = tatanan_numbers[key]

@@ -1,7 +1,9 @@
-"""Load response values from the database into the pure scoring module.
+"""Load response values from the database into the pure scoring module: the one score path.
 
-All functions work on many assessments at once with a fixed number of
-queries, so a national report costs the same number of queries as one page.
+``scores_for_assessments`` is the only place that turns responses into scores and levels, for one assessment
+page, a dossier or a national table alike: one aggregate query over the responses (per assessment and tatanan)
+gives the per-tatanan numbers, and ``tatanan.scoring.readiness`` (the one rule) decides each level under the
+award policy of the assessment's cycle. A fixed number of queries whatever the number of assessments.
 
 Three bases are computed for each assessment:
 - ``self``: the nilai mandiri of every answered indicator (what the regency claims);
@@ -12,16 +14,16 @@ Three bases are computed for each assessment:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from django.db import connections
 from django.db.models import Count, IntegerField, Q, Sum
 from django.db.models.functions import Coalesce
 
 from evaluations.models import Assessment, Response, ResponseStatus, Stage
+from evaluations.selectors.award import cycle_policy, paripurna_facts
 from tatanan import scoring
 from tatanan.models import Indicator, IndicatorKind, Tatanan
 
@@ -32,19 +34,22 @@ WAITING = [ResponseStatus.SUBMITTED, ResponseStatus.RESUBMITTED]
 VERIFIED_Q = Q(status=ResponseStatus.ACCEPTED) | Q(stage__in=[Stage.PROVINSI, Stage.PUSAT], status__in=WAITING)
 FORECAST_Q = VERIFIED_Q | Q(status__in=WAITING)
 BASIS_Q = {"self": None, "verified": VERIFIED_Q, "forecast": FORECAST_Q}
-# Review states of the responses, counted per tatanan by ``table_scores`` (the order of ReviewCounts).
+# Review states of the responses, counted per tatanan (the order of readiness.ReviewCounts).
 REVIEW_COUNTS = {
     "draft": Q(status=ResponseStatus.DRAFT),
     "waiting": Q(status__in=WAITING),
     "revision": Q(status=ResponseStatus.REVISION_REQUESTED),
     "accepted": Q(status=ResponseStatus.ACCEPTED),
 }
+ReviewTuple = tuple[int, int, int, int]  # draft, waiting, revision, accepted
 
 
 def _positive(basis: str) -> Count:
-    """Responses of ``basis`` with a value above 0 (kelembagaan is complete when all are)."""
+    """Responses of ``basis`` whose counted value is above 0 (kelembagaan is complete when all are): the nilai
+    mandiri, or for a reviewed basis the latest reviewed value (a kelembagaan item the province scored 0 is
+    not in place, whatever the regency claimed)."""
     q = BASIS_Q[basis]
-    return Count("pk", filter=Q(value__gt=0) if q is None else q & Q(value__gt=0))
+    return Count("pk", filter=Q(value__gt=0) if q is None else q & Q(effective__gt=0))
 
 
 def _total(basis: str) -> Coalesce:
@@ -58,7 +63,7 @@ class TatananRow:
     tatanan: Tatanan
     filled: int
     total: int
-    scores: dict[str, scoring.TatananScore]
+    scores: dict[str, scoring.TatananScore]  # basis -> score
 
 
 @dataclass(frozen=True)
@@ -68,7 +73,25 @@ class AssessmentScores:
     odf_percent: Decimal
     kelembagaan_filled: int
     kelembagaan_total: int
-    readiness: dict[str, scoring.Readiness]
+    readiness: dict[str, scoring.Readiness]  # basis -> level, score and what the next level lacks
+    policy: scoring.ScoringPolicy
+    review: dict[int | None, ReviewTuple]  # tatanan id (None: kelembagaan) -> review states of its responses
+
+    def level(self, basis: str) -> scoring.Level:
+        return self.readiness[basis].level
+
+    def score(self, basis: str) -> Decimal:
+        return self.readiness[basis].score
+
+
+@dataclass(frozen=True)
+class _Sums:
+    """What the aggregate query gives for one assessment and one tatanan (or kelembagaan)."""
+
+    filled: int
+    positive: dict[str, int]
+    total: dict[str, int]
+    review: ReviewTuple
 
 
 def _indicator_counts(framework_ids: Iterable[int]) -> dict[int, dict[int | None, int]]:
@@ -83,162 +106,117 @@ def _indicator_counts(framework_ids: Iterable[int]) -> dict[int, dict[int | None
     return counts
 
 
-def scores_for_assessments(
-    assessments: Iterable[Assessment], *, policy: scoring.ScoringPolicy = scoring.DEFAULT_POLICY
-) -> dict[int, AssessmentScores]:
-    """Scores of many assessments (objects with ``cycle`` loaded) -> {assessment_id: AssessmentScores}."""
-    assessments = list(assessments)
-    if not assessments:
-        return {}
-    framework_ids = {a.cycle.framework_id for a in assessments}
-    counts = _indicator_counts(framework_ids)
-    tatanan_by_fw = defaultdict(list)
-    for t in Tatanan.objects.filter(framework_id__in=framework_ids).order_by("number"):
-        tatanan_by_fw[t.framework_id].append(t)
-
-    sums = (
-        Response.objects.filter(assessment__in=[a.pk for a in assessments])
-        .values("assessment_id", "indicator__tatanan_id")
-        .annotate(
-            filled=Count("pk", filter=Q(value__isnull=False)),
-            **{f"positive_{basis}": _positive(basis) for basis in BASES},
-            **{f"{basis}_total": _total(basis) for basis in BASES},
-        )
-    )
-    by_assessment: dict[int, dict[int | None, dict[str, Any]]] = defaultdict(dict)
-    for summed in sums:
-        by_assessment[summed["assessment_id"]][summed["indicator__tatanan_id"]] = dict(summed)
-
-    result = {}
-    for a in assessments:
-        fw = a.cycle.framework_id
-        rows = by_assessment.get(a.pk, {})
-        odf = scoring.odf_percent(a.odf_village_count, a.odf_stop_babs_count)
-        tatanan_rows = []
-        for t in tatanan_by_fw[fw]:
-            n = counts[fw].get(t.pk, 0)
-            row = rows.get(t.pk, {})
-            scores = {}
-            for basis in BASES:
-                total = row.get(f"{basis}_total", 0) or 0
-                scores[basis] = scoring.tatanan_score_from_total(total, n, row.get("filled", 0))
-            tatanan_rows.append(TatananRow(t, row.get("filled", 0), n, scores))
-        k_total = counts[fw].get(None, 0)
-        k_row = rows.get(None, {})
-        readiness = {}
-        for basis in BASES:
-            complete = k_total > 0 and k_row.get(f"positive_{basis}", 0) == k_total
-            readiness[basis] = scoring.readiness(
-                tatanan={str(r.tatanan.number): r.scores[basis] for r in tatanan_rows},
-                odf=odf,
-                kelembagaan=complete,
-                policy=policy,
-            )
-        result[a.pk] = AssessmentScores(
-            assessment_id=a.pk,
-            tatanan=tatanan_rows,
-            odf_percent=odf,
-            kelembagaan_filled=k_row.get("filled", 0),
-            kelembagaan_total=k_total,
-            readiness=readiness,
-        )
-    return result
-
-
-@dataclass(frozen=True)
-class TableScores:
-    """One basis of one assessment, as a readiness table shows it: no shortfalls, review states per tatanan."""
-
-    assessment_id: int
-    tatanan: list[TatananRow]  # ``scores`` holds the one basis
-    odf_percent: Decimal
-    kelembagaan_filled: int
-    kelembagaan_total: int
-    score: Decimal
-    level: scoring.Level
-    review: dict  # tatanan id (None: kelembagaan) -> (draft, waiting, revision, accepted)
-
-
-def table_scores(
-    assessments: Iterable[Assessment],
-    *,
-    basis: str,
-    tatanan: list[Tatanan] | None = None,
-    policy: scoring.ScoringPolicy = scoring.DEFAULT_POLICY,
-) -> dict[int, TableScores]:
-    """``scores_for_assessments`` for one basis, with the review states, in one pass over the responses.
-
-    For tables of hundreds of assessments: one aggregate query (instead of one for the scores and one for the
-    review states), only the basis on display, and the level without the shortfalls of the next one. Pass
-    ``tatanan`` (of the single framework of ``assessments``, ordered by number) when already loaded.
-    """
-    assessments = list(assessments)
-    if not assessments:
-        return {}
-    framework_ids = {a.cycle.framework_id for a in assessments}
-    counts = _indicator_counts(framework_ids)
-    tatanan_by_fw = defaultdict(list)
+def _tatanan_of(framework_ids: set[int], tatanan: list[Tatanan] | None) -> dict[int, list[Tatanan]]:
+    by_framework: dict[int, list[Tatanan]] = defaultdict(list)
     if tatanan is not None and len(framework_ids) == 1:
-        tatanan_by_fw[next(iter(framework_ids))] = tatanan
-    else:
-        for t in Tatanan.objects.filter(framework_id__in=framework_ids).order_by("number"):
-            tatanan_by_fw[t.framework_id].append(t)
-    fields = ("filled", "positive", "total", *REVIEW_COUNTS)
+        by_framework[next(iter(framework_ids))] = tatanan
+        return by_framework
+    for t in Tatanan.objects.filter(framework_id__in=framework_ids).order_by("number"):
+        by_framework[t.framework_id].append(t)
+    return by_framework
+
+
+def response_sums(assessment_ids: Sequence[int], bases: Sequence[str] = BASES) -> dict[int, dict[int | None, _Sums]]:
+    """The loader: per assessment and tatanan (None: kelembagaan) the filled count, per basis the number of
+    positive values and their sum, and the review states, in one aggregate query."""
     rows = (
-        Response.objects.filter(assessment__in=[a.pk for a in assessments])
+        Response.objects.filter(assessment__in=list(assessment_ids))
         .order_by()
+        .alias(effective=EFFECTIVE_VALUE)
         .values_list("assessment_id", "indicator__tatanan_id")
         .annotate(
             filled=Count("pk", filter=Q(value__isnull=False)),
-            positive=_positive(basis),
-            total=_total(basis),
+            **{f"positive_{b}": _positive(b) for b in bases},
+            **{f"total_{b}": _total(b) for b in bases},
             **{name: Count("pk", filter=q) for name, q in REVIEW_COUNTS.items()},
         )
     )
-    # Plain integers straight from the cursor: thousands of rows, and Django's per-row converters for the
-    # aggregates (int to int here) cost more than the arithmetic that follows.
+    # Plain integers straight from the cursor: a national table has thousands of rows, and Django's per-row
+    # converters for the aggregates (int to int here) cost more than the arithmetic that follows.
     sql, params = rows.query.sql_with_params()
     with connections[rows.db].cursor() as cursor:
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
-    by_assessment: dict[int, dict[int | None, list[int]]] = defaultdict(dict)
+    n = len(bases)
+    result: dict[int, dict[int | None, _Sums]] = defaultdict(dict)
     for assessment_id, tatanan_id, *values in fetched:
-        by_assessment[assessment_id][tatanan_id] = values
-    empty = (0,) * len(fields)
-    columns = {  # per framework: (tatanan, its pk, its key for the level rules, its number of indicators)
-        fw: [(t, t.pk, str(t.number), counts[fw].get(t.pk, 0)) for t in tatanan_by_fw[fw]] for fw in framework_ids
-    }
-    result = {}
-    for a in assessments:
-        fw = a.cycle.framework_id
-        sums = by_assessment.get(a.pk, {})
-        tatanan_rows, by_key = [], {}
-        for t, pk, key, n in columns[fw]:
-            filled, _positive_n, total, *_review = sums.get(pk, empty)
-            tatanan_score = by_key[key] = scoring.tatanan_score_from_total(total, n, filled)
-            tatanan_rows.append(TatananRow(t, filled, n, {basis: tatanan_score}))
-        k_total = counts[fw].get(None, 0)
-        k_filled, k_positive, *_rest = sums.get(None, empty)
-        odf = scoring.odf_percent(a.odf_village_count, a.odf_stop_babs_count)
-        score, level = scoring.readiness_level(
-            tatanan=by_key, odf=odf, kelembagaan=k_total > 0 and k_positive == k_total, policy=policy
-        )
-        result[a.pk] = TableScores(
-            assessment_id=a.pk,
-            tatanan=tatanan_rows,
-            odf_percent=odf,
-            kelembagaan_filled=k_filled,
-            kelembagaan_total=k_total,
-            score=score,
-            level=level,
-            review={key: tuple(values[3:]) for key, values in sums.items()},
+        result[assessment_id][tatanan_id] = _Sums(
+            filled=values[0],
+            positive=dict(zip(bases, values[1 : 1 + n], strict=True)),
+            total=dict(zip(bases, values[1 + n : 1 + 2 * n], strict=True)),
+            review=(values[-4], values[-3], values[-2], values[-1]),
         )
     return result
 
 
-def assessment_scores(
-    assessment: Assessment, *, policy: scoring.ScoringPolicy = scoring.DEFAULT_POLICY
-) -> AssessmentScores:
+def scores_for_assessments(
+    assessments: Iterable[Assessment],
+    *,
+    policy: scoring.ScoringPolicy | None = None,
+    bases: Sequence[str] = BASES,
+    tatanan: list[Tatanan] | None = None,
+) -> dict[int, AssessmentScores]:
+    """Scores and levels of many assessments (objects with ``cycle`` loaded) -> {assessment_id: AssessmentScores}.
+
+    Each assessment is scored by the award policy of its cycle unless ``policy`` is given (a what-if). ``bases``
+    limits the bases computed (a table shows one); pass ``tatanan`` (of the single framework of ``assessments``,
+    ordered by number) when already loaded. Queries: the indicator counts, the tatanan (unless given), the
+    responses, and two for the earlier official results (Wistara Paripurna).
+    """
+    assessments = list(assessments)
+    if not assessments:
+        return {}
+    unknown = set(bases) - set(BASES)
+    if unknown:
+        raise ValueError(f"unknown bases: {sorted(unknown)}")
+    framework_ids = {a.cycle.framework_id for a in assessments}
+    counts = _indicator_counts(framework_ids)
+    tatanan_by_fw = _tatanan_of(framework_ids, tatanan)
+    sums = response_sums([a.pk for a in assessments], bases)
+    facts = paripurna_facts(assessments)
+    policies: dict[int, scoring.ScoringPolicy] = {}
+    empty = _Sums(0, dict.fromkeys(bases, 0), dict.fromkeys(bases, 0), (0, 0, 0, 0))
+
+    result = {}
+    for a in assessments:
+        fw = a.cycle.framework_id
+        if policy is None and a.cycle_id not in policies:
+            policies[a.cycle_id] = cycle_policy(a.cycle)
+        used = policy if policy is not None else policies[a.cycle_id]
+        rows = sums.get(a.pk, {})
+        tatanan_rows = []
+        for t in tatanan_by_fw[fw]:
+            row = rows.get(t.pk, empty)
+            n = counts[fw].get(t.pk, 0)
+            scores = {b: scoring.tatanan_score_from_total(row.total[b], n, row.filled) for b in bases}
+            tatanan_rows.append(TatananRow(t, row.filled, n, scores))
+        k_total = counts[fw].get(None, 0)
+        k_row = rows.get(None, empty)
+        odf = scoring.odf_percent(a.odf_village_count, a.odf_stop_babs_count)
+        readiness = {
+            b: scoring.readiness(
+                tatanan={str(r.tatanan.number): r.scores[b] for r in tatanan_rows},
+                odf=odf,
+                kelembagaan=k_total > 0 and k_row.positive[b] == k_total,
+                policy=used,
+                paripurna=facts[a.pk],
+            )
+            for b in bases
+        }
+        result[a.pk] = AssessmentScores(
+            assessment_id=a.pk,
+            tatanan=tatanan_rows,
+            odf_percent=odf,
+            kelembagaan_filled=k_row.filled,
+            kelembagaan_total=k_total,
+            readiness=readiness,
+            policy=used,
+            review={key: s.review for key, s in rows.items()},
+        )
+    return result
+
+
+def assessment_scores(assessment: Assessment, *, policy: scoring.ScoringPolicy | None = None) -> AssessmentScores:
     return scores_for_assessments([assessment], policy=policy)[assessment.pk]
 
 
@@ -246,9 +224,8 @@ __all__ = [
     "BASES",
     "AssessmentScores",
     "IndicatorKind",
-    "TableScores",
     "TatananRow",
     "assessment_scores",
+    "response_sums",
     "scores_for_assessments",
-    "table_scores",
 ]

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 
 from evaluations import charts, pdf
 from evaluations.models import Assessment, Cycle, JobStatus, ReportJob, ReportKind
+from evaluations.selectors.award import cycle_policy
 from evaluations.selectors.dossier import DossierData, EvidenceItem, dossier_data
 from evaluations.selectors.jobs import DEAD_MESSAGE, dead_jobs
 from evaluations.selectors.readiness import ReadinessTable, national_readiness, province_readiness
@@ -271,7 +272,10 @@ def dossier_chart(data: DossierData) -> str:
         for n, level in enumerate(data.sections[0].levels if data.sections else [])
     ]
     return charts.bar_chart(
-        title=_("Nilai per tatanan"), labels=labels, series=series, thresholds=charts.level_thresholds()
+        title=_("Nilai per tatanan"),
+        labels=labels,
+        series=series,
+        thresholds=charts.level_thresholds(data.scores.policy),
     )
 
 
@@ -337,7 +341,7 @@ def readiness_charts(table: ReadinessTable, *, rows_per_chart: int | None = CHAR
                 title=part_title,
                 labels=[row.region.name for row in chunk],
                 series=[charts.Series(str(table.basis_label), [row.score for row in chunk])],
-                thresholds=charts.level_thresholds(),
+                thresholds=charts.level_thresholds(cycle_policy(table.cycle)),
             )
         )
     return parts

@@ -28,9 +28,12 @@ def test_the_forecast_counts_what_waits_and_says_what_is_missing(client, assessm
     forecast = _card(html, "Perkiraan jika semua yang menunggu verifikasi diterima")
     assert "Belum mencapai tingkat penghargaan" in verified
     assert "Kelembagaan belum lengkap" in verified
-    assert "Nilai rata-rata tatanan minimal 71, saat ini 0 (kurang 71)" in verified
-    assert "Swasti Saba Wistara" in forecast
-    assert "Tingkat tertinggi sudah tercapai" in forecast
+    # Per tatanan (the default basis): each tatanan below the Padapa band is named.
+    assert "Tatanan 1. Tatanan 1 minimal 71, saat ini 0 (kurang 71)" in verified
+    assert "Tatanan 2. Tatanan 2 minimal 71, saat ini 0 (kurang 71)" in verified
+    assert "<strong>Swasti Saba Wistara</strong>" in forecast
+    assert "Yang masih kurang untuk Swasti Saba Wistara Paripurna" in forecast
+    assert "IP-SPM belum dinyatakan terpenuhi" in forecast
 
 
 def test_accepted_responses_raise_the_current_level(client, assessment, coordinator, reviewer):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evaluations.forms.cycles import DATETIME_LOCAL
-from evaluations.models import Assessment, Cycle, CycleWindowChange
+from evaluations.models import Assessment, Cycle, CycleWindowChange, OfficialResult
 from evaluations.tests.factories import CycleFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +30,10 @@ MATRIX = {
     ("POST", "cycle-edit"): ADMIN_ONLY_POST,
     ("POST", "cycle-open"): ADMIN_ONLY_POST,
     ("POST", "cycle-window"): ADMIN_ONLY_POST,
+    ("GET", "cycle-award"): ADMIN_ONLY,
+    ("POST", "cycle-award"): ADMIN_ONLY_POST,
+    ("GET", "cycle-results"): ADMIN_ONLY,
+    ("POST", "cycle-results"): ADMIN_ONLY_POST,
 }
 
 CASES = [
@@ -46,6 +50,20 @@ def _moment(days):
 @pytest.fixture
 def draft(framework, regency, other_regency):
     return CycleFactory(framework=framework, name="KKS 2027", year=2027, opened_at=None)
+
+
+AWARD_FORM = {
+    "award_band_basis": "mean",
+    "padapa_min_score": "71",
+    "padapa_min_odf": "80",
+    "wiwerda_min_score": "81",
+    "wiwerda_min_odf": "90",
+    "wistara_min_score": "91",
+    "wistara_min_odf": "100",
+    "award_requires_kelembagaan": "on",
+    "paripurna_streak": "2",
+    "reason": "Juknis 2027",
+}
 
 
 def _request(client, method, name, draft):
@@ -68,6 +86,11 @@ def _request(client, method, name, draft):
         "cycle-edit": ([draft.pk], cycle_form),
         "cycle-open": ([draft.pk], {"cakupan": "all", "confirm": "1"}),
         "cycle-window": ([draft.pk], {"masa": "national", "tindakan": "extend", "closes": _moment(95), "reason": "r"}),
+        "cycle-award": ([draft.pk], AWARD_FORM),
+        "cycle-results": (
+            [draft.pk],
+            {"kode": "35.71", "level": "padapa", "awarded_on": "2025-11-20", "decree": "SK 1"},
+        ),
     }
     args, data = routes[name]
     url = reverse(f"evaluations:{name}", args=args)
@@ -91,3 +114,5 @@ def test_role_view_matrix(request, client, draft, method, name, persona, expecte
         assert not Assessment.objects.exists()
         assert not CycleWindowChange.objects.exists()
         assert Cycle.objects.get(pk=draft.pk).opened_at is None
+        assert Cycle.objects.get(pk=draft.pk).award_band_basis == "each_tatanan"
+        assert not OfficialResult.objects.exists()

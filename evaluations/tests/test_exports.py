@@ -100,8 +100,9 @@ def test_national_xlsx_has_a_row_per_province(client, national, province_data, o
 
     assert ws["A1"].value == "Kesiapan Nasional — Siklus 2025"
     assert _values(ws, 4)[:5] == ["Kode", "Provinsi", "Kabupaten/kota", "Dinilai", "Terisi (%)"]
-    assert _values(ws, 4)[-7:] == [
-        "Belum memenuhi", "Padapa", "Wiwerda", "Wistara", "Menunggu review", "Perbaikan", "Diterima",
+    assert _values(ws, 4)[-8:] == [
+        "Belum memenuhi", "Padapa", "Wiwerda", "Wistara", "Wistara Paripurna", "Menunggu review", "Perbaikan",
+        "Diterima",
     ]  # fmt: skip
     assert _values(ws, 5)[:6] == ["35", "Jawa Timur", 2, 1, 100, 83.33]
     assert _values(ws, 6)[:6] == ["73", "Sulawesi Selatan", 1, 1, 0, 0]

@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from evaluations.choices import AwardBasis
 from evaluations.models import Response, ResponseStatus, Stage
 from evaluations.selectors.readiness import Filters, national_readiness, province_readiness
 from evaluations.tests.factories import make_assessment
@@ -29,8 +30,19 @@ FULL = {"T1-01": 100, "T1-02": 50, "T1-03": 100, "T2-01": 50, "T2-02": 100, "T2-
 
 @pytest.fixture
 def kediri(assessment):
+    # Scored on the mean (83.33 and 66.67: 75, Padapa); per tatanan, the default, 66.67 reaches no level.
+    assessment.cycle.award_band_basis = AwardBasis.MEAN
+    assessment.cycle.save()
     answer(assessment, FULL)
     return assessment
+
+
+def test_the_table_follows_the_award_policy_of_the_cycle(kediri, province, cycle):
+    assert province_readiness(province=province, cycle=cycle).rows[0].level == Level.PADAPA
+    cycle.award_band_basis = AwardBasis.EACH_TATANAN
+    cycle.save()
+    row = province_readiness(province=province, cycle=cycle).rows[0]
+    assert (row.score, row.level) == (Decimal("75.00"), Level.NONE)
 
 
 @pytest.fixture
@@ -155,7 +167,7 @@ def test_province_page_query_count_is_constant(
     _grow(province, cycle, extra)
     client.force_login(provincial)
     url = reverse("evaluations:province-report", args=[province.pk])
-    with django_assert_num_queries(15):  # no write: the beat task reaps dead jobs
+    with django_assert_num_queries(16):  # no write: the beat task reaps dead jobs
         assert client.get(url).status_code == 200
 
 
@@ -164,5 +176,5 @@ def test_national_page_query_count_is_constant(client, national, kediri, cycle, 
     for _ in range(extra // 2):
         _grow(ProvinceFactory(), cycle, 2)
     client.force_login(national)
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         assert client.get(reverse("evaluations:national-report")).status_code == 200

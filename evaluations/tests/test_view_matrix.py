@@ -36,6 +36,7 @@ MATRIX = {
     ("GET", "inbox"): [200, 200, 200, 200, 200, 200, 200, LOGIN],
     ("GET", "my-indicators"): [200, 200, 403, 403, 403, 403, 200, LOGIN],  # fillers, each their own
     ("POST", "assessment-general"): [302, 403, 403, 403, 403, 302, 404, LOGIN],
+    ("POST", "assessment-paripurna"): [302, 403, 403, 403, 403, 302, 404, LOGIN],  # who fills the general data
     ("POST", "response-save"): FILLERS_ONLY,
     ("POST", "tatanan-submit"): FILLERS_ONLY,
     ("POST", "kelembagaan-submit"): [302, 403, 403, 403, 403, 302, 404, LOGIN],
@@ -96,6 +97,7 @@ def _request(client, method, name, w):
             [a.pk],
             {"odf_kecamatan_count": 1, "odf_village_count": 5, "odf_stop_babs_count": 4, "narrative": "n"},
         ),
+        "assessment-paripurna": ([a.pk], {"ip_spm_met": "on", "ip_spm_note": "IP-SPM 92", "innovation_note": ""}),
         "response-save": (
             [draft.pk],
             {f"r{draft.pk}-value": 50, f"r{draft.pk}-version": draft.version, "action": "save"},

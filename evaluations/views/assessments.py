@@ -11,23 +11,30 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from evaluations.forms.assessment import AssessmentGeneralForm
+from evaluations.forms.awards import ParipurnaForm
+from evaluations.selectors.award import official_trend, policy_lines
 from evaluations.selectors.forecast import readiness_views
 from evaluations.selectors.progress import Progress, kelembagaan_checklist, opd_progress, tatanan_progress
 from evaluations.selectors.scores import assessment_scores
 from evaluations.services.assessments import GENERAL_FIELDS, assessment_update_general
+from evaluations.services.awards import PARIPURNA_FIELDS, assessment_update_paripurna
 from evaluations.services.cycles import SELF_ASSESSMENT, window_is_open, window_states
 from evaluations.services.errors import WorkflowError
-from forums.permissions import can_edit_assessment, can_request_dossier, can_view_audit
+from forums.permissions import can_edit_assessment, can_edit_paripurna_data, can_request_dossier, can_view_audit
 
 from .fill import visible_assessment
 
 
-def _render(request, assessment, *, form=None, status=200):
+def _render(request, assessment, *, form=None, paripurna_form=None, status=200):
     scores = assessment_scores(assessment)
     progress = tatanan_progress(assessment)
-    can_edit = can_edit_assessment(request.user, assessment) and window_is_open(assessment.cycle, SELF_ASSESSMENT)
+    window_open = window_is_open(assessment.cycle, SELF_ASSESSMENT)
+    can_edit = can_edit_assessment(request.user, assessment) and window_open
     if can_edit and form is None:
         form = AssessmentGeneralForm(instance=assessment)
+    can_edit_paripurna = can_edit_paripurna_data(request.user, assessment) and window_open
+    if can_edit_paripurna and paripurna_form is None:
+        paripurna_form = ParipurnaForm(initial={f: getattr(assessment, f) for f in PARIPURNA_FIELDS})
     rows = [(row, progress.get(row.tatanan.pk, Progress())) for row in scores.tatanan]
     context = {
         "assessment": assessment,
@@ -39,6 +46,9 @@ def _render(request, assessment, *, form=None, status=200):
         "kelembagaan": kelembagaan_checklist(assessment),
         "opd_rows": opd_progress(assessment),
         "form": form if can_edit else None,
+        "paripurna_form": paripurna_form if can_edit_paripurna else None,
+        "policy_lines": policy_lines(scores.policy),
+        "trend": official_trend(assessment.regency),
         "can_request_dossier": can_request_dossier(request.user, assessment),
         "can_view_audit": can_view_audit(request.user, assessment),
     }
@@ -70,7 +80,27 @@ def assessment_general(request, pk):
     return _render(request, visible_assessment(request, pk), form=form)
 
 
+@login_required
+@require_POST
+def assessment_paripurna(request, pk):
+    """IP-SPM and the adopted innovation: the conditions of Wistara Paripurna recorded on the assessment."""
+    assessment = visible_assessment(request, pk)
+    if not can_edit_paripurna_data(request.user, assessment):
+        raise PermissionDenied
+    form = ParipurnaForm(request.POST)
+    if form.is_valid():
+        try:
+            assessment_update_paripurna(assessment=assessment, actor=request.user, **form.cleaned_data)
+        except WorkflowError as error:
+            messages.error(request, str(error))
+            return redirect("evaluations:assessment-detail", pk=pk)
+        messages.success(request, _("Data Wistara Paripurna tersimpan."))
+        return redirect("evaluations:assessment-detail", pk=pk)
+    return _render(request, visible_assessment(request, pk), paripurna_form=form)
+
+
 urlpatterns = [
     path("penilaian/<int:pk>/", assessment_detail, name="assessment-detail"),
     path("penilaian/<int:pk>/data-umum/", assessment_general, name="assessment-general"),
+    path("penilaian/<int:pk>/paripurna/", assessment_paripurna, name="assessment-paripurna"),
 ]

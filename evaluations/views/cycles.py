@@ -13,8 +13,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from evaluations.forms.awards import AwardPolicyForm, OfficialResultForm
 from evaluations.forms.cycles import CycleForm, OpenScopeForm, WindowChangeForm
 from evaluations.models import Cycle
+from evaluations.selectors.audit import cycle_award_audit
+from evaluations.selectors.award import cycle_policy, official_results_of, policy_lines
 from evaluations.selectors.cycles import (
     STATUS_LABELS,
     cycle_detail,
@@ -24,6 +27,7 @@ from evaluations.selectors.cycles import (
     open_preview,
     window_phases,
 )
+from evaluations.services.awards import cycle_award_policy_update, official_result_record
 from evaluations.services.cycles_admin import (
     WINDOW_KEYS,
     cycle_create,
@@ -31,7 +35,7 @@ from evaluations.services.cycles_admin import (
     cycle_update,
     cycle_window_change,
 )
-from forums.permissions import can_manage_cycle
+from forums.permissions import can_manage_cycle, can_record_official_result
 from forums.views import apply_service_errors
 
 
@@ -95,6 +99,7 @@ def _detail_context(cycle, **extra):
         "windows": window_phases(cycle),
         "provinces": cycle_province_counts(cycle),
         "changes": cycle.window_changes.select_related("actor")[:50],
+        "policy_lines": policy_lines(cycle_policy(cycle)),
         "open_form": OpenScopeForm(),
         "window_form": WindowChangeForm(),
         **extra,
@@ -166,6 +171,58 @@ def cycle_window(request, pk):
     )
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def cycle_award(request, pk):
+    """The award rules of a cycle: basis, bands, ODF limits, kelembagaan gate, Paripurna; with their history."""
+    cycle = _cycle(request, pk)
+    form = AwardPolicyForm(request.POST or None, cycle=cycle)
+    if request.method == "POST" and form.is_valid():
+        try:
+            cycle_award_policy_update(cycle=cycle, actor=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Aturan penghargaan siklus %(name)s disimpan.") % {"name": cycle.name})
+            return redirect("evaluations:cycle-award", cycle.pk)
+    context = {
+        "cycle": cycle,
+        "form": form,
+        "policy_lines": policy_lines(cycle_policy(cycle)),
+        "entries": [e for e in cycle_award_audit(cycle) if e.field.startswith("cycle.")],
+    }
+    return render(request, "evaluations/cycles/award.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cycle_results(request, pk):
+    """The official results of a cycle per regency (level, date, SK), recorded by the national admin."""
+    cycle = _cycle(request, pk)
+    if not can_record_official_result(request.user):
+        raise PermissionDenied
+    form = OfficialResultForm(request.POST or None, initial={"kode": request.GET.get("kode", "")})
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = official_result_record(cycle=cycle, actor=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Hasil resmi %(regency)s dicatat: %(level)s.")
+                % {"regency": result.regency.name, "level": result.get_level_display()},
+            )
+            return redirect("evaluations:cycle-results", cycle.pk)
+    context = {
+        "cycle": cycle,
+        "form": form,
+        "results": official_results_of(cycle),
+        "entries": [e for e in cycle_award_audit(cycle) if e.field.startswith("officialresult.")][:100],
+    }
+    return render(request, "evaluations/cycles/results.html", context)
+
+
 def _window_initial(cycle, window) -> dict:
     """The window asked for (``?masa=``) with its current closing time, as the starting point of the form."""
     if window not in WINDOW_KEYS:
@@ -184,4 +241,6 @@ urlpatterns = [
     path("program/siklus/<int:pk>/ubah/", cycle_edit, name="cycle-edit"),
     path("program/siklus/<int:pk>/buka/", cycle_open_view, name="cycle-open"),
     path("program/siklus/<int:pk>/masa/", cycle_window, name="cycle-window"),
+    path("program/siklus/<int:pk>/penghargaan/", cycle_award, name="cycle-award"),
+    path("program/siklus/<int:pk>/hasil-resmi/", cycle_results, name="cycle-results"),
 ]

@@ -26,6 +26,7 @@ from tatanan.scoring import (
 )
 
 D = Decimal
+MEAN = ScoringPolicy(band_basis=BandBasis.MEAN)
 
 
 def _scores(*percents) -> dict[str, TatananScore]:
@@ -163,14 +164,13 @@ def test_kelembagaan_can_be_waived_by_policy():
 
 
 def test_band_on_the_mean_lets_a_weak_tatanan_pass():
-    result = readiness(tatanan=_scores(100, 100, 85), odf=D(100), kelembagaan=True)
+    result = readiness(tatanan=_scores(100, 100, 85), odf=D(100), kelembagaan=True, policy=MEAN)
     assert result.score == D("95.00")
     assert result.level == Level.WISTARA
 
 
 def test_band_on_each_tatanan_is_held_back_by_the_weakest():
-    policy = ScoringPolicy(band_basis=BandBasis.EACH_TATANAN)
-    result = readiness(tatanan=_scores(100, 100, 85), odf=D(100), kelembagaan=True, policy=policy)
+    result = readiness(tatanan=_scores(100, 100, 85), odf=D(100), kelembagaan=True)  # the default basis
     assert result.level == Level.WIWERDA
     assert result.next_level == Level.WISTARA
     assert result.missing == (Shortfall("tatanan:t3", D(91), D(85)),)
@@ -195,7 +195,7 @@ def test_no_tatanan_at_all_reaches_no_level():
 
 
 def test_shortfalls_for_the_next_level_name_required_actual_and_gap():
-    result = readiness(tatanan=_scores(85), odf=D(95), kelembagaan=True)
+    result = readiness(tatanan=_scores(85), odf=D(95), kelembagaan=True, policy=MEAN)
     assert result.level == Level.WIWERDA
     assert result.next_level == Level.WISTARA
     by_code = {s.code: s for s in result.missing}
@@ -205,14 +205,17 @@ def test_shortfalls_for_the_next_level_name_required_actual_and_gap():
 
 
 def test_top_level_has_no_next_level():
-    result = readiness(tatanan=_scores(96), odf=D(100), kelembagaan=True)
-    assert (result.level, result.next_level, result.missing) == (Level.WISTARA, None, ())
+    facts = scoring.ParipurnaFacts(previous=(Level.WISTARA, Level.WISTARA), ip_spm=True, innovation=True)
+    result = readiness(tatanan=_scores(96), odf=D(100), kelembagaan=True, paripurna=facts)
+    assert (result.level, result.next_level, result.missing) == (Level.PARIPURNA, None, ())
 
 
 def test_below_padapa_lists_everything_padapa_needs():
     result = readiness(tatanan=_scores(60), odf=D(70), kelembagaan=False)
     assert result.level == Level.NONE
-    assert {s.code for s in result.missing} == {"kelembagaan", "odf", "score"}
+    assert {s.code for s in result.missing} == {"kelembagaan", "odf", "tatanan:t1"}
+    mean = readiness(tatanan=_scores(60), odf=D(70), kelembagaan=False, policy=MEAN)
+    assert {s.code for s in mean.missing} == {"kelembagaan", "odf", "score"}
 
 
 def test_shortfall_without_numbers_has_no_gap():

@@ -15,7 +15,6 @@ from tatanan.scoring import (
     Shortfall,
     TatananScore,
     readiness,
-    readiness_level,
     validate_value,
 )
 
@@ -60,7 +59,6 @@ def test_a_scale_with_a_value_off_the_five_steps_is_refused(odd):
 def test_each_tatanan_exactly_at_the_threshold_reaches_the_level(at, level):
     result = readiness(tatanan=_scores(100, at, 100), odf=D(100), kelembagaan=True, policy=EACH)
     assert result.level == level
-    assert readiness_level(tatanan=_scores(100, at, 100), odf=D(100), kelembagaan=True, policy=EACH)[1] == level
 
 
 @pytest.mark.parametrize(
@@ -102,9 +100,11 @@ def test_a_higher_level_cannot_ask_for_less_odf():
     ScoringPolicy(rules=(LevelRule(Level.PADAPA, D(71), D(90)), LevelRule(Level.WIWERDA, D(81), D(90))))
 
 
-def test_a_rule_for_no_level_is_refused():
-    with pytest.raises(ScoringError, match="no level"):
-        ScoringPolicy(rules=(LevelRule(Level.NONE, D(0), D(0)),))
+@pytest.mark.parametrize("level", [Level.NONE, Level.PARIPURNA])
+def test_a_rule_for_no_level_or_for_paripurna_is_refused(level):
+    with pytest.raises(ScoringError, match=f"cannot award {level.value}") as refused:
+        ScoringPolicy(rules=(LevelRule(level, D(0), D(0)),))
+    assert (refused.value.code, refused.value.level) == ("level", level)
 
 
 @pytest.mark.parametrize(("score", "odf"), [(D(-1), D(80)), (D(101), D(80)), (D(71), D("100.01")), (D(71), D(-1))])
@@ -126,7 +126,9 @@ def test_a_policy_without_rules_awards_nothing():
 def test_the_next_level_is_the_one_right_above_the_reached_one():
     result = readiness(tatanan=_scores(75), odf=D(100), kelembagaan=True)
     assert (result.level, result.next_level) == (Level.PADAPA, Level.WIWERDA)
-    assert result.missing == (Shortfall("score", D(81), D(75)),)
+    assert result.missing == (Shortfall("tatanan:t1", D(81), D(75)),)
+    mean = readiness(tatanan=_scores(75), odf=D(100), kelembagaan=True, policy=ScoringPolicy(band_basis=BandBasis.MEAN))
+    assert mean.missing == (Shortfall("score", D(81), D(75)),)
 
 
 # --- more of what mutation testing showed unpinned ------------------------------------------------
@@ -145,7 +147,7 @@ def test_refusals_say_what_is_wrong():
 
     with pytest.raises(ScoringError, match=r"^value 25 is not on the scale \[100, 50, 0\]$"):
         validate_value(25, [0, 50, 100])
-    with pytest.raises(ScoringError, match=r"^a rule cannot award no level$"):
+    with pytest.raises(ScoringError, match=r"^a rule cannot award none$"):
         ScoringPolicy(rules=(LevelRule(Level.NONE, D(0), D(0)),))
     with pytest.raises(ScoringError, match=r"^ODF villages must be between 0 and the number of villages$"):
         odf_percent(10, 11)
