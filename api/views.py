@@ -25,13 +25,10 @@ def _page(request, *, form=None, issued=None, status=200):
         "docs_url": reverse("api-v1:openapi-view"),
         "openapi_url": reverse("api-v1:openapi-json"),
     }
-    response = render(request, "api/tokens.html", context, status=status)
-    if issued is not None:
-        response["Cache-Control"] = "no-store"  # the secret is in this page, once
-    return response
+    return render(request, "api/tokens.html", context, status=status)
 
 
-@never_cache
+@never_cache  # the answer to a creation holds the secret: no-store
 @login_required
 @require_http_methods(["GET", "POST"])
 def token_list(request):
