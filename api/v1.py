@@ -175,7 +175,7 @@ def get_framework(request: HttpRequest, code: str) -> dict[str, Any]:
 
 
 def _region_out(region: Region) -> dict[str, Any]:
-    parent = region.parent.code if region.level == RegionLevel.REGENCY and region.parent_id else None
+    parent = region.parent.code if region.level == RegionLevel.REGENCY and region.parent is not None else None
     return {"code": region.code, "name": region.name, "level": region.level, "parent_code": parent}
 
 

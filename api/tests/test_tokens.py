@@ -118,3 +118,17 @@ def test_the_admin_lists_and_revokes_but_never_creates_or_edits(admin_client, ad
     assert done.status_code == 200
     token.refresh_from_db()
     assert (token.name, token.revoked_by) == ("SIPANTAS", admin_user)
+
+
+def test_the_page_in_english(client, coordinator):
+    client.force_login(coordinator)
+    html = client.get(PAGE, headers={"Accept-Language": "en"}).content.decode()
+    assert "Your tokens" in html
+    assert "Create a new token" in html
+    assert "Token saya" not in html
+    assert "Belum ada token" not in html
+
+
+def test_the_navigation_links_the_page(client, coordinator):
+    client.force_login(coordinator)
+    assert f'href="{PAGE}"' in client.get("/").content.decode()
