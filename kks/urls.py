@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.views import LoginView, PasswordResetView
 from django.urls import include, path
 
+from api.v1 import api as api_v1
 from evaluations.views.home import home
 from forums.views.invitation import InvitationConfirmView
 
@@ -27,11 +28,13 @@ urlpatterns = [
         name="password_reset",
     ),
     path("akun/undangan/<uidb64>/<token>/", InvitationConfirmView.as_view(), name="invitation-confirm"),
+    path("akun/token-api/", include("api.urls")),
     path("akun/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("lembaga/", include("forums.urls")),
     path("pengguna/", include("forums.account_urls")),
     path("kerangka/", include("tatanan.urls")),
+    path("api/v1/", api_v1.urls),
     path("", include("evaluations.urls")),
     path("admin/login/", rate_limited("login", *LOGIN_RULES)(admin.site.login), name="admin-login"),
     path("admin/", admin.site.urls),

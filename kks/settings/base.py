@@ -30,9 +30,11 @@ INSTALLED_APPS = [
     "axes",
     "django_celery_beat",
     "simple_history",
+    "ninja",  # django-ninja: its docs page then uses the assets in its own package (no CDN)
     "forums",
     "tatanan",
     "evaluations",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +117,9 @@ KKS_RATE_LOGIN_PER_CLIENT = env.str("KKS_RATE_LOGIN_PER_CLIENT", default="30/10m
 KKS_RATE_LOGIN_PER_ACCOUNT = env.str("KKS_RATE_LOGIN_PER_ACCOUNT", default="20/h")
 KKS_RATE_PASSWORD_RESET_PER_CLIENT = env.str("KKS_RATE_PASSWORD_RESET_PER_CLIENT", default="10/h")
 KKS_RATE_PASSWORD_RESET_PER_ACCOUNT = env.str("KKS_RATE_PASSWORD_RESET_PER_ACCOUNT", default="3/h")
+# The JSON API (/api/v1/, api/auth.py): every request per client (valid token or not), then per token user.
+KKS_RATE_API_PER_CLIENT = env.str("KKS_RATE_API_PER_CLIENT", default="1200/10m")
+KKS_RATE_API_PER_USER = env.str("KKS_RATE_API_PER_USER", default="600/10m")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "kks"}}
 
 LANGUAGE_CODE = "id"

@@ -5,7 +5,9 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC_PREFIXES = ("admin/", "akun/", "i18n/", "healthz", "favicon.ico")
+# api/: the JSON API answers 401 without a token (api/tests/test_api_matrix.py), its OpenAPI document and
+# docs page are public.
+PUBLIC_PREFIXES = ("admin/", "akun/", "i18n/", "healthz", "favicon.ico", "api/")
 SAMPLE_VALUES = {
     "int": "987654",
     "slug": "contoh",
