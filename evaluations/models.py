@@ -258,6 +258,28 @@ class Comment(models.Model):
         return self.body[:60]
 
 
+class ReviewNote(models.Model):
+    """An internal note of a reviewer on a response: seen by the reviewers of its stage and above only.
+
+    Kept apart from the comment thread (Comment), which the fillers read. Append-only.
+    """
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="review_notes")
+    stage = models.CharField(_("tingkat"), max_length=10, choices=Stage.choices)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    body = LimitedTextField(_("catatan internal"), max_length=textlimits.REVIEW_NOTE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("catatan internal verifikator")
+        verbose_name_plural = _("catatan internal verifikator")
+        constraints = [models.CheckConstraint(condition=~models.Q(body=""), name="review_note_has_body")]
+
+    def __str__(self):
+        return self.body[:60]
+
+
 def evidence_upload_to(instance, filename):
     # Random name; the original name is kept only in the database.
     return f"evidence/{instance.uploaded_at:%Y/%m}/{uuid.uuid4().hex}"
