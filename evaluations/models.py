@@ -7,6 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -315,6 +316,28 @@ class Comment(models.Model):
         return self.body[:60]
 
 
+class ReviewNote(models.Model):
+    """An internal note of a reviewer on a response: seen by the reviewers of its stage and above only.
+
+    Kept apart from the comment thread (Comment), which the fillers read. Append-only.
+    """
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="review_notes")
+    stage = models.CharField(_("tingkat"), max_length=10, choices=Stage.choices)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    body = LimitedTextField(_("catatan internal"), max_length=textlimits.REVIEW_NOTE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("catatan internal verifikator")
+        verbose_name_plural = _("catatan internal verifikator")
+        constraints = [models.CheckConstraint(condition=~models.Q(body=""), name="review_note_has_body")]
+
+    def __str__(self):
+        return self.body[:60]
+
+
 def evidence_upload_to(instance, filename):
     # Random name; the original name is kept only in the database.
     return f"evidence/{instance.uploaded_at:%Y/%m}/{uuid.uuid4().hex}"
@@ -362,6 +385,39 @@ class EvidenceVersion(models.Model):
 
     def __str__(self):
         return f"{self.original_name} (v{self.number})"
+
+
+class PreviewStatus(models.TextChoices):
+    PENDING = "pending", _("Sedang dibuat")
+    READY = "ready", _("Siap")
+    FAILED = "failed", _("Gagal dibuat")
+
+
+def evidence_preview_upload_to(instance, filename):
+    # Random name in the private storage, like the evidence itself.
+    return f"previews/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.webp"
+
+
+class EvidencePreview(models.Model):
+    """A small image of an evidence version (a thumbnail, or the first page of a PDF), made in the background.
+
+    Derived data: no history; remade from the file at any time (services/previews.py).
+    """
+
+    version = models.OneToOneField(EvidenceVersion, on_delete=models.CASCADE, related_name="preview")
+    status = models.CharField(_("status"), max_length=10, choices=PreviewStatus.choices, default=PreviewStatus.PENDING)
+    file = models.FileField(upload_to=evidence_preview_upload_to, blank=True, max_length=255)
+    width = models.PositiveSmallIntegerField(null=True, blank=True)
+    height = models.PositiveSmallIntegerField(null=True, blank=True)
+    error = models.CharField(_("kesalahan"), max_length=300, blank=True)
+    made_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pratinjau bukti dukung")
+        verbose_name_plural = _("pratinjau bukti dukung")
+
+    def __str__(self):
+        return f"{self.version} ({self.status})"
 
 
 class Notification(models.Model):

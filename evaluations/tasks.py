@@ -4,6 +4,7 @@ import logging
 
 from celery import shared_task
 
+from evaluations.services.previews import evidence_preview_make
 from evaluations.services.reports import HARD_TIME_LIMIT, SOFT_TIME_LIMIT, report_jobs_reap_stale, report_render
 
 logger = logging.getLogger(__name__)
@@ -31,3 +32,9 @@ def reap_stale_report_jobs() -> int:
     if reaped:
         logger.warning("marked %s report job(s) of dead workers as failed", reaped)
     return reaped
+
+
+@shared_task(name="evaluations.make_evidence_preview", ignore_result=True, soft_time_limit=60, time_limit=90)
+def make_evidence_preview(version_id: int) -> None:
+    """Draw the thumbnail of one evidence version; a file that cannot be drawn leaves it "failed"."""
+    evidence_preview_make(version_id=version_id)

@@ -130,6 +130,15 @@ class User(AbstractUser):
         Opd, verbose_name=_("OPD"), null=True, blank=True, on_delete=models.SET_NULL, related_name="officers"
     )
     phone = models.CharField(_("telepon"), max_length=30, blank=True)
+    # A reviewer limited to some tatanan (national teams split by ministry); empty = all. Matched by tatanan
+    # number, so the choice carries over to the next framework version. Read by forums.permissions only.
+    review_tatanan = models.ManyToManyField(
+        "tatanan.Tatanan",
+        verbose_name=_("tatanan yang diverifikasi"),
+        blank=True,
+        related_name="+",
+        help_text=_("Kosong berarti semua tatanan. Bila diisi, verifikator hanya memutuskan indikator tatanan ini."),
+    )
     # The password hash and the last login are never copied into the history.
     audit = QuietHistoricalRecords(
         verbose_name=_("riwayat pengguna"), excluded_fields=["password", "last_login"], quiet_fields=["last_login"]

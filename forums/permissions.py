@@ -356,6 +356,48 @@ def _reach_of_regency(reach: Reach, regency: Region) -> Q:
     return Q(region_id=regency.parent_id)  # a regency's parent is its province
 
 
+# A reviewer may be limited to chosen tatanan (User.review_tatanan, by tatanan number; empty = all). The limit
+# narrows every stage of REVIEW_RULES alike: the predicate (can_review_response), the scope
+# (responses_to_review_by) and the recipients (reviewers_for_stage) all read it. Kelembagaan indicators belong
+# to no tatanan, so a limited reviewer does not decide them. Admins are never limited.
+
+
+def review_tatanan_numbers(user: AnyUser) -> frozenset[int] | None:
+    """The tatanan numbers a reviewer is limited to, or None when they review every tatanan."""
+    if not isinstance(user, User) or user.pk is None or role_of(user) == Role.ADMIN:
+        return None
+    # Kept on the instance for the request: a queue page asks once per row.
+    if "_review_tatanan_numbers" not in user.__dict__:
+        user.__dict__["_review_tatanan_numbers"] = frozenset(user.review_tatanan.values_list("number", flat=True))
+    numbers: frozenset[int] = user.__dict__["_review_tatanan_numbers"]
+    return numbers or None
+
+
+def reviews_indicator(user: AnyUser, indicator: Indicator) -> bool:
+    """Whether the user's tatanan limit (if any) covers ``indicator``."""
+    numbers = review_tatanan_numbers(user)
+    if numbers is None:
+        return True
+    tatanan = indicator.tatanan if indicator.tatanan_id is not None else None
+    return tatanan is not None and tatanan.number in numbers
+
+
+def _tatanan_limit_of_user(user: AnyUser, field: str) -> Q:
+    """The responses (``field``: a path to an Indicator) within the user's tatanan limit."""
+    numbers = review_tatanan_numbers(user)
+    return Q() if numbers is None else Q(**{f"{field}__tatanan__number__in": sorted(numbers)})
+
+
+def _tatanan_limit_of_indicator(indicator: Indicator) -> Q:
+    """The users whose tatanan limit covers ``indicator``."""
+    limits = User.review_tatanan.through.objects.filter(user_id=OuterRef("pk"))
+    unlimited = ~Q(Exists(limits))
+    tatanan = indicator.tatanan if indicator.tatanan_id is not None else None
+    if tatanan is None:
+        return unlimited
+    return unlimited | Q(Exists(limits.filter(tatanan__number=tatanan.number)))
+
+
 # --- separation of duties ---------------------------------------------------------
 #
 # Nobody decides a stage of a response they filled or submitted, and nobody decides two stages of the same
@@ -414,7 +456,7 @@ def responses_to_review_by(user: AnyUser) -> QuerySet[Response]:
         for stage, rule in REVIEW_RULES.items():
             if role in rule.roles:
                 condition |= Q(stage=stage) & _reach_of_user(rule.reach, region, "assessment__regency")
-        responses = responses.filter(condition)
+        responses = responses.filter(condition, _tatanan_limit_of_user(user, "indicator"))
     barring = _evaluations_model("StatusChange").objects.filter(
         _barring_history(OuterRef("stage")), response_id=OuterRef("pk"), actor_id=user.pk
     )
@@ -437,13 +479,45 @@ def reviewers_for_stage(stage: Stage | str, regency: Region, *, response: Respon
         barring = _evaluations_model("StatusChange").objects.filter(
             _barring_history(stage), response_id=response.pk, actor_id=OuterRef("pk")
         )
-        users = users.exclude(Exists(barring))
+        users = users.filter(_tatanan_limit_of_indicator(response.indicator)).exclude(Exists(barring))
     return users
 
 
 def can_review_response(user: AnyUser, response: Response) -> bool:
-    """Decide ``response`` at its current stage: the stage's review rule and separation of duties."""
-    return can_review_stage(user, response.stage, response.assessment.regency) and may_decide(user, response)
+    """Decide ``response`` at its current stage: the stage's review rule, the reviewer's tatanan limit and
+    separation of duties."""
+    return (
+        can_review_stage(user, response.stage, response.assessment.regency)
+        and reviews_indicator(user, response.indicator)
+        and may_decide(user, response)
+    )
+
+
+# --- internal review notes --------------------------------------------------------
+#
+# A reviewer's internal note belongs to the stage it was written at; it is read by whoever reviews the
+# response's regency at that stage or a later one (REVIEW_RULES), never by the fillers.
+
+STAGE_ORDER: tuple[Stage, ...] = (Stage.KABUPATEN, Stage.PROVINSI, Stage.PUSAT)
+
+
+def review_note_stages_visible_to(user: AnyUser, regency: Region) -> list[Stage]:
+    """The stages whose internal notes on ``regency``'s responses the user reads."""
+    reviewed = [i for i, stage in enumerate(STAGE_ORDER) if can_review_stage(user, stage, regency)]
+    if not reviewed:
+        return []
+    return list(STAGE_ORDER[: max(reviewed) + 1])
+
+
+def can_view_review_note(user: AnyUser, note: Any) -> bool:
+    return note.stage in review_note_stages_visible_to(user, note.response.assessment.regency)
+
+
+def can_add_review_note(user: AnyUser, response: Response) -> bool:
+    """Reviewers of the response's current stage (in their tatanan) write internal notes at that stage."""
+    return can_review_stage(user, response.stage, response.assessment.regency) and reviews_indicator(
+        user, response.indicator
+    )
 
 
 def can_comment_response(user: AnyUser, response: Response) -> bool:

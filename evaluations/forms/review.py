@@ -37,7 +37,18 @@ class ReviewForm(forms.Form):
         empty_label=_("— pilih alasan —"),
     )
     note = textlimits.TextAreaField(
-        label=_("Catatan"), required=False, max_length=textlimits.REVIEW_NOTE, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Catatan"),
+        required=False,
+        max_length=textlimits.REVIEW_NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Dibaca pengisi. Wajib bila dikembalikan: tuliskan apa yang perlu diperbaiki."),
+    )
+    internal_note = textlimits.TextAreaField(
+        label=_("Catatan internal verifikator"),
+        required=False,
+        max_length=textlimits.REVIEW_NOTE,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Tidak dibaca pengisi; hanya verifikator tingkat ini dan di atasnya."),
     )
     confirm_no_evidence = forms.BooleanField(
         label=_("Saya tetap menerima walaupun belum ada bukti dukung"), required=False
@@ -70,9 +81,8 @@ class ReviewForm(forms.Form):
         decision = data.get("decision")
         if decision == REVISE and not data.get("reason"):
             self.add_error("reason", _("Pilih alasan perbaikan."))
-        reason = data.get("reason")
-        if decision == REVISE and reason and reason.code == OTHER_REASON and not data.get("note", "").strip():
-            self.add_error("note", _("Tuliskan catatan bila alasannya 'Lainnya'."))
+        if decision == REVISE and not data.get("note", "").strip():
+            self.add_error("note", _("Tuliskan catatan untuk pengisi: apa yang perlu diperbaiki."))
         if decision == ACCEPT and self.score_field and data.get("value") is None:
             self.add_error("value", _("Pilih nilai sebelum menerima."))
         return data

@@ -28,10 +28,13 @@ def with_card_data(responses: QuerySet[Response]) -> QuerySet[Response]:
         "indicator__responsible_opd_kinds",
         Prefetch(
             "evidence",
-            queryset=Evidence.objects.select_related("current__uploaded_by", "created_by")
+            queryset=Evidence.objects.select_related("current__uploaded_by", "current__preview", "created_by")
             .order_by("created_at", "pk")
             .prefetch_related(
-                Prefetch("versions", queryset=EvidenceVersion.objects.select_related("uploaded_by").order_by("number"))
+                Prefetch(
+                    "versions",
+                    queryset=EvidenceVersion.objects.select_related("uploaded_by", "preview").order_by("number"),
+                )
             ),
         ),
         Prefetch("history", queryset=StatusChange.objects.select_related("actor", "reason")),

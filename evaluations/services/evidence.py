@@ -2,7 +2,8 @@
 
 Files are checked by content (kks.uploads.check_upload), stored through the
 default storage under a random name (see evidence_upload_to) and served only by
-the download view. Replacing a file adds a version; withdrawing hides the
+the download and inline views; images and PDFs get a preview made in the background
+(services/previews.py). Replacing a file adds a version; withdrawing hides the
 evidence but keeps every version.
 """
 
@@ -21,6 +22,7 @@ from kks.uploads import CheckedUpload, check_upload
 
 from .errors import InvalidTransition
 from .guards import lock_response, require_fillable
+from .previews import evidence_preview_schedule
 
 
 def _store(
@@ -41,6 +43,7 @@ def _store(
     recorded_by(version, actor).save()
     evidence.current = version
     recorded_by(evidence, actor).save(update_fields=["current"])
+    evidence_preview_schedule(version=version)
     return version
 
 

@@ -11,15 +11,16 @@ and checked under a row lock, so two reviewers cannot both win.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from evaluations.models import Response, ResponseStatus, RevisionReason, Stage, StatusChange
+from evaluations.models import Response, ResponseStatus, ReviewNote, RevisionReason, Stage, StatusChange
 from forums.models import User
-from forums.permissions import can_fill_response, can_review_stage, may_decide
+from forums.permissions import can_fill_response, can_review_stage, may_decide, reviews_indicator
 from kks.audit import recorded_by
 from kks.uploads import CheckedUpload
 from tatanan import scoring
@@ -186,8 +187,12 @@ def response_review(
     reason: RevisionReason | None = None,
     note: str = "",
     accept_without_evidence: bool = True,
+    internal_note: str = "",
 ) -> Response:
     """Accept or send back a response at its current stage, with that stage's score.
+
+    A send-back always carries a note for the filler. ``internal_note`` (optional) is kept as a
+    ReviewNote of the stage, read by reviewers only.
 
     ``version`` is the one the reviewer saw; a different current version means
     someone else acted first and the decision is refused. The review page passes
@@ -199,6 +204,8 @@ def response_review(
     # can_review_response, in two steps so that separation of duties is explained rather than a bare 403.
     if not can_review_stage(actor, locked.stage, locked.assessment.regency):
         raise PermissionDenied
+    if not reviews_indicator(actor, locked.indicator):
+        raise PermissionDenied
     if not may_decide(actor, locked):
         raise SeparationOfDuties
     if locked.status not in WAITING:
@@ -206,6 +213,8 @@ def response_review(
     require_review_window(locked)
     note = note.strip()
     require_lengths(StatusChange(note=note), ["note"])
+    internal_note = internal_note.strip()
+    require_lengths(ReviewNote(body=internal_note), ["body"])
     stage = Stage(locked.stage)
     score_field = SCORE_FIELD.get(stage)
     if score_field is None:
@@ -238,8 +247,8 @@ def response_review(
     elif decision == REVISE:
         if reason is None:
             raise WorkflowError(_("Pilih alasan perbaikan."))
-        if reason.code == OTHER_REASON and not note:
-            raise WorkflowError(_("Tuliskan catatan bila alasannya 'Lainnya'."))
+        if not note:
+            raise WorkflowError(_("Tuliskan catatan untuk pengisi: apa yang perlu diperbaiki."))
         _record(locked, actor=actor, to_status=ResponseStatus.REVISION_REQUESTED, value=value, reason=reason, note=note)
         locked.status = ResponseStatus.REVISION_REQUESTED
         locked.revision_due = revision_deadline(locked.assessment.cycle)
@@ -247,5 +256,51 @@ def response_review(
         notifications.notify_sent_back(response=locked, reason_label=reason.label, note=note, actor=actor)
     else:
         raise WorkflowError(_("Keputusan tidak dikenal."))
+    if internal_note:
+        ReviewNote.objects.create(response=locked, stage=stage, author=actor, body=internal_note)
     assessment_sync_status(assessment=locked.assessment, actor=actor)
     return locked
+
+
+def bulk_accept_value(response: Response) -> int | None:
+    """The score a bulk acceptance gives at the response's stage: the stage's own if set, else the nilai mandiri."""
+    field = SCORE_FIELD.get(Stage(response.stage))
+    if field is None:
+        return None
+    current = getattr(response, field)
+    return current if current is not None else response.value
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    accepted: list[Response]
+    refused: list[tuple[Response, str]]
+
+
+def response_review_accept_many(*, items: Sequence[tuple[Response, int]], actor: User) -> BulkOutcome:
+    """Accept each ``(response, version seen)`` through response_review, one savepoint each.
+
+    Every item is checked as a single decision would be (policy, tatanan limit, separation of duties, window,
+    version); an item without evidence is refused rather than accepted unconfirmed. One refusal does not undo
+    the others: it is reported with its message.
+    """
+    accepted: list[Response] = []
+    refused: list[tuple[Response, str]] = []
+    for response, version in items:
+        try:
+            with transaction.atomic():
+                accepted.append(
+                    response_review(
+                        response=response,
+                        actor=actor,
+                        version=version,
+                        decision=ACCEPT,
+                        value=bulk_accept_value(response),
+                        accept_without_evidence=False,
+                    )
+                )
+        except PermissionDenied:
+            refused.append((response, _("Anda tidak memverifikasi indikator ini.")))
+        except WorkflowError as error:
+            refused.append((response, str(error)))
+    return BulkOutcome(accepted=accepted, refused=refused)

@@ -29,3 +29,11 @@ def response_field_label(name: str) -> str:
     except Exception:  # a field removed since the correction was recorded
         return name
     return label[:1].upper() + label[1:]
+
+
+@register.filter
+def shows_inline(content_type: str) -> bool:
+    """Whether an evidence file of this type is shown in the page (images and PDF)."""
+    from evaluations.services.previews import previewable
+
+    return previewable(content_type or "")

@@ -50,7 +50,9 @@ def test_two_simultaneous_decisions_cannot_both_win(assessment, coordinator, rev
     outcomes = _race(
         [
             lambda: response_review(response=seen, actor=reviewer, version=seen.version, decision=ACCEPT),
-            lambda: response_review(response=seen, actor=second, version=seen.version, decision=REVISE, reason=reason),
+            lambda: response_review(
+                response=seen, actor=second, version=seen.version, decision=REVISE, reason=reason, note="Lengkapi"
+            ),
         ]
     )
 

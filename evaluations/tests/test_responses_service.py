@@ -195,10 +195,12 @@ def test_sending_back_without_a_reason_is_refused(response, coordinator, reviewe
     assert fresh(response).status == "submitted"
 
 
-def test_the_reason_other_needs_a_note(response, coordinator, reviewer):
+@pytest.mark.parametrize("code", ["lainnya", "bukti-tidak-lengkap"])
+def test_every_send_back_needs_a_note(response, coordinator, reviewer, code):
     submitted(response, coordinator)
-    with pytest.raises(WorkflowError, match="Lainnya"):
-        send_back(response, reviewer, code="lainnya", note="  ")
+    with pytest.raises(WorkflowError, match="Tuliskan catatan untuk pengisi"):
+        send_back(response, reviewer, code=code, note="  ")
+    assert fresh(response).status == "submitted"
 
 
 def test_the_catalogue_of_reasons_is_seeded():

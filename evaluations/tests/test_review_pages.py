@@ -26,7 +26,7 @@ def _submit_all(assessment, actor):
 def _codes(html):
     import re
 
-    return re.findall(r'/verifikasi/\d+/">([A-Z0-9-]+)</a>', html)
+    return re.findall(r'/verifikasi/\d+/(?:\?[^"]*)?">([A-Z0-9-]+)</a>', html)
 
 
 def test_health_office_sees_what_waits_at_kabupaten_in_its_regency(

@@ -8,7 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from evaluations.forms.responses import CommentForm
@@ -16,12 +18,19 @@ from evaluations.forms.review import QueueFilterForm, ReviewForm
 from evaluations.models import ResponseStatus
 from evaluations.selectors.fill import decorate, with_card_data
 from evaluations.selectors.queue import review_queue, waiting_for
+from evaluations.selectors.review import (
+    bulk_accept_candidates,
+    changes_since_sent_back,
+    next_in_queue,
+    review_notes_for,
+)
 from evaluations.services.cycles import REVIEW_WINDOW, WINDOW_LABELS, review_window_open
 from evaluations.services.errors import NoEvidenceNotConfirmed, StaleVersion, WorkflowError
 from evaluations.services.guards import WAITING, require_version, was_accepted
-from evaluations.services.responses import response_review
+from evaluations.services.responses import response_review, response_review_accept_many
 from forums.permissions import (
     REVIEWER_ROLES,
+    can_add_review_note,
     can_comment_response,
     can_correct_response,
     can_fill_response,
@@ -30,6 +39,7 @@ from forums.permissions import (
     get_for_user_or_404,
     may_decide,
     responses_visible_to,
+    review_note_stages_visible_to,
     reviews_regency,
     role_of,
 )
@@ -37,25 +47,39 @@ from forums.permissions import (
 PAGE_SIZE = 25
 
 
-@login_required
-def review_queue_view(request):
-    if role_of(request.user) not in REVIEWER_ROLES:
-        raise PermissionDenied
-    form = QueueFilterForm(request.GET or None, waiting=waiting_for(request.user))
+def _queue_filters(request, waiting=None) -> tuple[QueueFilterForm, dict, str]:
+    """The queue's filter from the query string, and that query string (filters only) to carry along."""
+    form = QueueFilterForm(request.GET or None, waiting=waiting if waiting is not None else waiting_for(request.user))
     filters = form.cleaned_data if form.is_valid() else {}
-    responses = review_queue(
+    kept = {key: request.GET[key] for key in ("regency", "tatanan", "opd") if filters.get(key)}
+    return form, filters, urlencode(kept)
+
+
+def _queue(request, filters):
+    return review_queue(
         user=request.user,
         regency=filters.get("regency"),
         tatanan=filters.get("tatanan") or "",
         opd_kind=filters.get("opd"),
     )
-    page = Paginator(responses, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _with_query(url: str, query: str) -> str:
+    return f"{url}?{query}" if query else url
+
+
+@login_required
+def review_queue_view(request):
+    if role_of(request.user) not in REVIEWER_ROLES:
+        raise PermissionDenied
+    form, filters, filter_query = _queue_filters(request)
+    page = Paginator(_queue(request, filters), PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "evaluations/review/queue.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {"form": form, "page": page, "query": query.urlencode(), "filter_query": filter_query},
     )
 
 
@@ -71,6 +95,7 @@ def _visible_response(request, pk):
 
 
 def _render_review(request, response, *, form=None, status=200):
+    _form, _filters, filter_query = _queue_filters(request)
     waiting = response.status in WAITING
     can_review = waiting and can_review_response(request.user, response)
     # A reviewer of this stage held back by separation of duties is told why rather than shown no form.
@@ -95,7 +120,13 @@ def _render_review(request, response, *, form=None, status=200):
         "can_correct": can_correct_response(request.user, response) and was_accepted(response),
         "queue_link": role_of(request.user) in REVIEWER_ROLES,
         "comment_form": CommentForm(prefix=f"c{response.pk}") if can_comment_response(request.user, response) else None,
+        "filter_query": filter_query,
+        "review_notes": review_notes_for(user=request.user, response=response),
+        "shows_review_notes": bool(review_note_stages_visible_to(request.user, response.assessment.regency)),
+        "since": changes_since_sent_back(response),
     }
+    if form is not None and not can_add_review_note(request.user, response):
+        form.fields.pop("internal_note", None)
     return render(request, "evaluations/review/detail.html", context, status=status)
 
 
@@ -112,6 +143,8 @@ def review_decide(request, pk):
     # the service answers with the stale-version message rather than a bare 403.
     if not reviews_regency(request.user, response.assessment.regency):
         raise PermissionDenied
+    # Read before deciding: the filter's choices are what waits, and this response may be the last of its kind.
+    _filter_form, filters, filter_query = _queue_filters(request)
     form = ReviewForm(request.POST, response=response)
     valid = form.is_valid()
     data = form.cleaned_data
@@ -130,6 +163,7 @@ def review_decide(request, pk):
             reason=data.get("reason"),
             note=data.get("note", ""),
             accept_without_evidence=data.get("confirm_no_evidence", True),
+            internal_note=data.get("internal_note", ""),
         )
     except NoEvidenceNotConfirmed as error:
         form.add_error("confirm_no_evidence", error)
@@ -145,11 +179,86 @@ def review_decide(request, pk):
     else:
         notice = _("%(code)s diterima.")
     messages.success(request, notice % {"code": decided.indicator.code})
-    return redirect(reverse("evaluations:review-queue"))
+    # The next waiting item of the reviewer's queue opens, in the queue's order and with its filter.
+    following = next_in_queue(
+        user=request.user,
+        after=decided,
+        regency=filters.get("regency"),
+        tatanan=filters.get("tatanan") or "",
+        opd_kind=filters.get("opd"),
+    )
+    if following is None:
+        messages.info(request, _("Tidak ada lagi yang menunggu verifikasi Anda di antrean ini."))
+        return redirect(_with_query(reverse("evaluations:review-queue"), filter_query))
+    return redirect(_with_query(reverse("evaluations:review-detail", args=[following.pk]), filter_query))
+
+
+def _selected_pks(request) -> list[int]:
+    pks = []
+    for raw in request.POST.getlist("pk"):
+        try:
+            pks.append(int(raw))
+        except ValueError:
+            continue
+    return pks
+
+
+@login_required
+@require_POST
+def review_bulk_confirm(request):
+    """The queue's ticked items, listed for a confirmation before they are all accepted (nothing changes here)."""
+    if role_of(request.user) not in REVIEWER_ROLES:
+        raise PermissionDenied
+    _form, _filters, filter_query = _queue_filters(request)
+    pks = _selected_pks(request)
+    rows = bulk_accept_candidates(user=request.user, pks=pks)
+    acceptable = [row for row in rows if row.acceptable]
+    if not pks:
+        messages.error(request, _("Pilih indikator yang akan diterima."))
+        return redirect(_with_query(reverse("evaluations:review-queue"), filter_query))
+    return render(
+        request,
+        "evaluations/review/bulk_confirm.html",
+        {"rows": rows, "acceptable": acceptable, "filter_query": filter_query},
+    )
+
+
+@login_required
+@require_POST
+def review_bulk_accept(request):
+    """Accept the confirmed items (pk and the version the reviewer saw, in pairs) through the review service."""
+    if role_of(request.user) not in REVIEWER_ROLES:
+        raise PermissionDenied
+    _form, _filters, filter_query = _queue_filters(request)
+    versions = {}
+    for raw in request.POST.getlist("item"):
+        pk, _sep, version = raw.partition(":")
+        if pk.isdigit() and version.isdigit():
+            versions[int(pk)] = int(version)
+    # Fetched through what the user may see; the service checks the review policy on each.
+    responses = responses_visible_to(request.user).filter(pk__in=versions).order_by("updated_at", "pk")
+    outcome = response_review_accept_many(
+        items=[(response, versions[response.pk]) for response in responses], actor=request.user
+    )
+    if outcome.accepted:
+        messages.success(
+            request,
+            ngettext(
+                "%(n)d indikator diterima: %(codes)s.", "%(n)d indikator diterima: %(codes)s.", len(outcome.accepted)
+            )
+            % {"n": len(outcome.accepted), "codes": ", ".join(r.indicator.code for r in outcome.accepted)},
+        )
+    for response, message in outcome.refused:
+        messages.error(request, f"{response.indicator.code}: {message}")
+    if not versions:
+        messages.error(request, _("Pilih indikator yang akan diterima."))
+    return redirect(_with_query(reverse("evaluations:review-queue"), filter_query))
 
 
 urlpatterns = [
     path("verifikasi/", review_queue_view, name="review-queue"),
     path("verifikasi/<int:pk>/", review_detail, name="review-detail"),
     path("verifikasi/<int:pk>/putuskan/", review_decide, name="review-decide"),
+    path("verifikasi/terima-banyak/", review_bulk_confirm, name="review-bulk-confirm"),
+    path("verifikasi/terima-banyak/simpan/", review_bulk_accept, name="review-bulk-accept"),
 ]
