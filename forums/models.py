@@ -111,6 +111,13 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
+class Language(models.TextChoices):
+    """The languages of the interface (settings.LANGUAGES); notifications are written in the recipient's."""
+
+    ID = "id", "Bahasa Indonesia"
+    EN = "en", "English"
+
+
 class User(AbstractUser):
     """A person using the platform; their role and region decide what they may see and do."""
 
@@ -130,6 +137,13 @@ class User(AbstractUser):
         Opd, verbose_name=_("OPD"), null=True, blank=True, on_delete=models.SET_NULL, related_name="officers"
     )
     phone = models.CharField(_("telepon"), max_length=30, blank=True)
+    language = models.CharField(
+        _("bahasa"),
+        max_length=8,
+        choices=Language.choices,
+        default=Language.ID,
+        help_text=_("Bahasa notifikasi dan e-mail untuk pengguna ini."),
+    )
     # The password hash and the last login are never copied into the history.
     audit = QuietHistoricalRecords(
         verbose_name=_("riwayat pengguna"), excluded_fields=["password", "last_login"], quiet_fields=["last_login"]

@@ -3,6 +3,7 @@ from django.contrib.auth.views import LoginView, PasswordResetView
 from django.urls import include, path
 
 from forums.views.invitation import InvitationConfirmView
+from forums.views.profile import my_account
 
 from . import views
 from .forms import AdminLoginForm, LoginForm
@@ -26,6 +27,7 @@ urlpatterns = [
         name="password_reset",
     ),
     path("akun/undangan/<uidb64>/<token>/", InvitationConfirmView.as_view(), name="invitation-confirm"),
+    path("akun/saya/", my_account, name="my-account"),
     path("akun/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("lembaga/", include("forums.urls")),
