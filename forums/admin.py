@@ -11,7 +11,7 @@ from .models import Body, Membership, Opd, OpdKind, Region, User, UserTransfer
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    fieldsets = (*BaseUserAdmin.fieldsets, (_("KKS"), {"fields": ("role", "region", "opd", "phone")}))
+    fieldsets = (*BaseUserAdmin.fieldsets, (_("KKS"), {"fields": ("role", "region", "opd", "phone", "language")}))
     add_fieldsets = (*BaseUserAdmin.add_fieldsets, (_("KKS"), {"fields": ("role", "region", "opd")}))
     list_display = ("username", "get_full_name", "role", "region", "opd", "is_active")
     list_filter = ("role", "is_active", "is_staff")
