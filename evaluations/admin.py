@@ -21,6 +21,7 @@ from .models import (
     ReportJob,
     Response,
     RevisionReason,
+    SentReminder,
     StatusChange,
 )
 from .selectors.award import POLICY_FIELDS
@@ -212,6 +213,24 @@ class EvidenceVersionAdmin(AppendOnlyAdmin):
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ("recipient", "verb", "created_at", "read_at")
+
+
+@admin.register(SentReminder)
+class SentReminderAdmin(admin.ModelAdmin):
+    """The record that keeps reminders from going twice: read-only (deleting a row would send it again)."""
+
+    list_display = ("recipient", "kind", "deadline", "days_before", "sent_at")
+    list_filter = ("kind", "days_before")
+    search_fields = ("recipient__username",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ReportJob)

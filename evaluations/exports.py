@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -259,22 +260,35 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
     return out.getvalue()
 
 
-def _csv_value(value) -> str:
+def _csv_value(value, decimal: str) -> str:
     if value is None:
         return ""
+    if isinstance(value, Promise):
+        value = str(value)
     if _is_formula_like(value):
         return "'" + value
+    if isinstance(value, Decimal | float) and not isinstance(value, bool):
+        return str(value).replace(".", decimal)
     return str(value)
 
 
-def csv_bytes(sheet: Sheet, *, delimiter: str = ",") -> bytes:
-    """UTF-8 with a BOM (so spreadsheet programs detect the encoding), comma-separated, header first.
+def csv_dialect() -> tuple[str, str]:
+    """(field separator, decimal separator) of the active language, as its spreadsheet expects them.
 
-    ``delimiter=";"`` for sheets meant for Excel with Indonesian regional settings (decimal comma).
+    Excel with Indonesian regional settings reads a decimal comma, and so separates fields with
+    semicolons (17,91;3); in English a comma separates fields and a point decimals (17.91,3).
     """
+    decimal = str(formats.get_format("DECIMAL_SEPARATOR"))
+    return (";" if decimal == "," else ","), decimal
+
+
+def csv_bytes(sheet: Sheet) -> bytes:
+    """UTF-8 with a BOM (so spreadsheet programs detect the encoding), header first, in the active
+    language's dialect (``csv_dialect``): the same numbers and separators as the pages show."""
+    delimiter, decimal = csv_dialect()
     out = io.StringIO()
     writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow([_csv_value(h) for h in sheet.headers])
+    writer.writerow([_csv_value(h, decimal) for h in sheet.headers])
     for row in sheet.rows:
-        writer.writerow([_csv_value(v) for v in row])
+        writer.writerow([_csv_value(v, decimal) for v in row])
     return out.getvalue().encode("utf-8-sig")

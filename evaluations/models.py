@@ -441,6 +441,35 @@ class Notification(models.Model):
         return self.message[:60]
 
 
+class ReminderKind(models.TextChoices):
+    FILL = "fill", _("Pengingat batas pengisian")
+    FIX = "fix", _("Pengingat batas perbaikan")
+    DIGEST = "digest", _("Ringkasan harian")
+
+
+class SentReminder(models.Model):
+    """A reminder or digest already sent: one per recipient, kind, deadline and days before it, never twice.
+
+    For a digest ``deadline`` is the start of its day and ``days_before`` is 0.
+    """
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("jenis"), max_length=10, choices=ReminderKind.choices)
+    deadline = models.DateTimeField(_("batas waktu"))
+    days_before = models.PositiveSmallIntegerField(_("hari sebelumnya"))
+    sent_at = models.DateTimeField(_("dikirim"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pengingat terkirim")
+        verbose_name_plural = _("pengingat terkirim")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "kind", "deadline", "days_before"], name="sent_reminder_once")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.deadline:%Y-%m-%d %H:%M} -{self.days_before}d"
+
+
 class ReportJob(models.Model):
     """A PDF rendered in the background: a dossier of one assessment or a readiness report."""
 

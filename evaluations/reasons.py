@@ -10,14 +10,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_noop
+
 REASONS: list[tuple[str, str]] = [
-    ("bukti-tidak-lengkap", "Bukti dukung tidak lengkap"),
-    ("bukti-tidak-sesuai", "Bukti dukung tidak sesuai indikator"),
-    ("tahun-tidak-sesuai", "Data tidak sesuai tahun penilaian"),
-    ("nilai-tidak-sesuai", "Nilai tidak sesuai skala/definisi operasional"),
-    ("belum-divalidasi", "Dokumen belum ditandatangani/divalidasi Kepala OPD"),
-    ("berkas-tidak-terbaca", "Berkas tidak dapat dibuka atau tidak terbaca"),
-    ("lainnya", "Lainnya"),
+    ("bukti-tidak-lengkap", gettext_noop("Bukti dukung tidak lengkap")),
+    ("bukti-tidak-sesuai", gettext_noop("Bukti dukung tidak sesuai indikator")),
+    ("tahun-tidak-sesuai", gettext_noop("Data tidak sesuai tahun penilaian")),
+    ("nilai-tidak-sesuai", gettext_noop("Nilai tidak sesuai skala/definisi operasional")),
+    ("belum-divalidasi", gettext_noop("Dokumen belum ditandatangani/divalidasi Kepala OPD")),
+    ("berkas-tidak-terbaca", gettext_noop("Berkas tidak dapat dibuka atau tidak terbaca")),
+    ("lainnya", gettext_noop("Lainnya")),
 ]
 
 

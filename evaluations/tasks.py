@@ -5,6 +5,7 @@ import logging
 from celery import shared_task
 
 from evaluations.services.previews import evidence_preview_make
+from evaluations.services.reminders import digests_send, reminders_send
 from evaluations.services.reports import HARD_TIME_LIMIT, SOFT_TIME_LIMIT, report_jobs_reap_stale, report_render
 
 logger = logging.getLogger(__name__)
@@ -38,3 +39,13 @@ def reap_stale_report_jobs() -> int:
 def make_evidence_preview(version_id: int) -> None:
     """Draw the thumbnail of one evidence version; a file that cannot be drawn leaves it "failed"."""
     evidence_preview_make(version_id=version_id)
+@shared_task(name="evaluations.send_deadline_reminders", ignore_result=True)
+def send_deadline_reminders() -> int:
+    """Periodic (Celery beat): reminders before fill and fix deadlines, each sent once."""
+    return reminders_send()
+
+
+@shared_task(name="evaluations.send_daily_digests", ignore_result=True)
+def send_daily_digests() -> int:
+    """Periodic (Celery beat, once a day): what waits, to each OPD officer and reviewer with something open."""
+    return digests_send()

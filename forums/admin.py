@@ -13,7 +13,7 @@ from .models import Body, Membership, Opd, Region, User, UserTransfer
 class UserAdmin(BaseUserAdmin):
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("KKS"), {"fields": ("role", "region", "opd", "phone", "review_tatanan")}),
+        (_("KKS"), {"fields": ("role", "region", "opd", "phone", "language", "review_tatanan")}),
     )
     filter_horizontal = (*BaseUserAdmin.filter_horizontal, "review_tatanan")
     add_fieldsets = (*BaseUserAdmin.add_fieldsets, (_("KKS"), {"fields": ("role", "region", "opd")}))

@@ -111,6 +111,13 @@ class Role(models.TextChoices):
     ADMIN = "admin", _("Administrator")
 
 
+class Language(models.TextChoices):
+    """The languages of the interface (settings.LANGUAGES); notifications are written in the recipient's."""
+
+    ID = "id", "Bahasa Indonesia"
+    EN = "en", "English"
+
+
 class User(AbstractUser):
     """A person using the platform; their role and region decide what they may see and do."""
 
@@ -138,6 +145,13 @@ class User(AbstractUser):
         blank=True,
         related_name="+",
         help_text=_("Kosong berarti semua tatanan. Bila diisi, verifikator hanya memutuskan indikator tatanan ini."),
+    )
+    language = models.CharField(
+        _("bahasa"),
+        max_length=8,
+        choices=Language.choices,
+        default=Language.ID,
+        help_text=_("Bahasa notifikasi dan e-mail untuk pengguna ini."),
     )
     # The password hash and the last login are never copied into the history.
     audit = QuietHistoricalRecords(

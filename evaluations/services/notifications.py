@@ -3,21 +3,26 @@
 Three events: a response was sent back (to the regency's coordinator and the
 responsible OPD officers), accepted (to the same people), or waits for review
 (to the reviewers of its stage). The acting user is never notified of their
-own action.
+own action. Reminders and daily digests (``services/reminders.py``) go out the same way.
+
+Every entry and e-mail is written in its recipient's language (``User.language``):
+the texts are composed once per recipient inside ``translation.override``.
 """
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from evaluations.models import Notification, Response
@@ -29,6 +34,11 @@ logger = logging.getLogger(__name__)
 SENT_BACK = "sent_back"
 ACCEPTED = "accepted"
 WAITING = "waiting_review"
+REMINDER = "reminder"
+DIGEST = "digest"
+
+# (subject, message) for one recipient, composed while their language is active.
+Compose = Callable[[User], tuple[str, str]]
 
 
 def fill_url(response: Response) -> str:
@@ -45,39 +55,51 @@ def review_url(response: Response) -> str:
     return reverse("evaluations:review-detail", args=[response.pk])
 
 
-def _absolute(url: str) -> str:
+def absolute_url(url: str) -> str:
     return f"{settings.KKS_SITE_URL.rstrip('/')}{url}"
 
 
-def _deliver(
+def when(moment: datetime.datetime) -> str:
+    """A date and time in the active language's short format (id 05-12-2026 17:00, en 05/12/2026 17:00)."""
+    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+
+
+def language_of(user: User) -> str:
+    codes = {code for code, _name in settings.LANGUAGES}
+    return user.language if user.language in codes else settings.LANGUAGE_CODE
+
+
+def deliver(
     recipients: Iterable[User],
     *,
     verb: str,
-    subject: str,
-    message: str,
+    compose: Compose,
     url: str,
-    response: Response | None,
-    actor: User | None,
-) -> int:
+    response: Response | None = None,
+    actor: User | None = None,
+) -> list[Notification]:
+    """An inbox entry and (after commit) an e-mail for each recipient but the actor, each in their language."""
     users = [u for u in recipients if actor is None or u.pk != actor.pk]
     if not users:
-        return 0
-    Notification.objects.bulk_create(
-        Notification(recipient=u, verb=verb, message=message, url=url, response=response) for u in users
-    )
-    emails = [
-        EmailMessage(
-            subject=f"[KKS] {subject}",
-            body=f"{message}\n\n{_absolute(url)}\n",
-            from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[u.email],
-        )
-        for u in users
-        if u.email
-    ]
+        return []
+    notices, emails = [], []
+    for user in users:
+        with translation.override(language_of(user)):
+            subject, message = compose(user)
+        notices.append(Notification(recipient=user, verb=verb, message=message, url=url, response=response))
+        if user.email:
+            emails.append(
+                EmailMessage(
+                    subject=f"[KKS] {subject}",
+                    body=f"{message}\n\n{absolute_url(url)}\n",
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    to=[user.email],
+                )
+            )
+    created = Notification.objects.bulk_create(notices)
     if emails:
         transaction.on_commit(lambda: _send(emails))
-    return len(users)
+    return created
 
 
 def _send(emails: list[EmailMessage]) -> None:
@@ -92,39 +114,48 @@ def _label(response: Response) -> str:
 
 
 def notify_sent_back(*, response: Response, reason_label: str, note: str, actor: User) -> int:
-    message = _("Indikator %(indicator)s dikembalikan untuk perbaikan: %(reason)s.") % {
-        "indicator": _label(response),
-        "reason": reason_label,
-    }
-    if note:
-        message = f"{message} {note.rstrip('.')}."
-    if response.revision_due:
-        due = timezone.localtime(response.revision_due).strftime("%d-%m-%Y %H:%M")
-        message = f"{message} " + _("Batas perbaikan: %(due)s.") % {"due": due}
-    return _deliver(
-        fillers_for_response(response),
-        verb=SENT_BACK,
-        subject=_("Indikator %(indicator)s perlu perbaikan") % {"indicator": response.indicator.code},
-        message=message,
-        url=fill_url(response),
-        response=response,
-        actor=actor,
+    def compose(user: User) -> tuple[str, str]:
+        message = _("Indikator %(indicator)s dikembalikan untuk perbaikan: %(reason)s.") % {
+            "indicator": _label(response),
+            "reason": _(reason_label),  # catalogue labels are translated when the catalogue knows them
+        }
+        if note:
+            message = f"{message} {note.rstrip('.')}."
+        if response.revision_due:
+            message = f"{message} " + _("Batas perbaikan: %(due)s.") % {"due": when(response.revision_due)}
+        return _("Indikator %(indicator)s perlu perbaikan") % {"indicator": response.indicator.code}, message
+
+    return len(
+        deliver(
+            fillers_for_response(response),
+            verb=SENT_BACK,
+            compose=compose,
+            url=fill_url(response),
+            response=response,
+            actor=actor,
+        )
     )
 
 
-def notify_accepted(*, response: Response, stage_label: str, actor: User) -> int:
-    message = _("Indikator %(indicator)s diterima pada verifikasi %(stage)s.") % {
-        "indicator": _label(response),
-        "stage": stage_label,
-    }
-    return _deliver(
-        fillers_for_response(response),
-        verb=ACCEPTED,
-        subject=_("Indikator %(indicator)s diterima") % {"indicator": response.indicator.code},
-        message=message,
-        url=fill_url(response),
-        response=response,
-        actor=actor,
+def notify_accepted(*, response: Response, stage_label: str | Promise, actor: User) -> int:
+    """``stage_label`` may be lazy (``Stage(stage).label``): it is then written in each recipient's language."""
+
+    def compose(user: User) -> tuple[str, str]:
+        message = _("Indikator %(indicator)s diterima pada verifikasi %(stage)s.") % {
+            "indicator": _label(response),
+            "stage": stage_label,
+        }
+        return _("Indikator %(indicator)s diterima") % {"indicator": response.indicator.code}, message
+
+    return len(
+        deliver(
+            fillers_for_response(response),
+            verb=ACCEPTED,
+            compose=compose,
+            url=fill_url(response),
+            response=response,
+            actor=actor,
+        )
     )
 
 
@@ -134,30 +165,32 @@ def notify_waiting(*, responses: list[Response], actor: User) -> int:
     for response in responses:
         groups[(response.stage, response.assessment.regency_id)].append(response)
     sent = 0
-    single: Response | None
     for (stage, _regency_id), items in groups.items():
         first = items[0]
         regency = first.assessment.regency
-        subject = _("Menunggu verifikasi: %(what)s") % {"what": regency}
-        if len(items) == 1:
-            message = _("Indikator %(indicator)s menunggu verifikasi Anda.") % {"indicator": _label(first)}
-            subject = _("Menunggu verifikasi: %(what)s") % {"what": _label(first)}
-            url, single = review_url(first), first
-        else:
+        single = first if len(items) == 1 else None
+
+        def compose(user: User, first: Response = first, items: list[Response] = items) -> tuple[str, str]:
+            if len(items) == 1:
+                message = _("Indikator %(indicator)s menunggu verifikasi Anda.") % {"indicator": _label(first)}
+                return _("Menunggu verifikasi: %(what)s") % {"what": _label(first)}, message
             message = _("%(count)d indikator dari %(regency)s menunggu verifikasi Anda.") % {
                 "count": len(items),
-                "regency": regency,
+                "regency": first.assessment.regency,
             }
-            url, single = f"{reverse('evaluations:review-queue')}?regency={regency.pk}", None
-        sent += _deliver(
-            # One response: only those who may decide it (separation of duties); a batch goes to every reviewer.
-            reviewers_for_stage(stage, regency, response=single),
-            verb=WAITING,
-            subject=subject,
-            message=message,
-            url=url,
-            response=single,
-            actor=actor,
+            return _("Menunggu verifikasi: %(what)s") % {"what": first.assessment.regency}, message
+
+        url = review_url(first) if single else f"{reverse('evaluations:review-queue')}?regency={regency.pk}"
+        sent += len(
+            deliver(
+                # One response: only those who may decide it (separation of duties); a batch goes to every reviewer.
+                reviewers_for_stage(stage, regency, response=single),
+                verb=WAITING,
+                compose=compose,
+                url=url,
+                response=single,
+                actor=actor,
+            )
         )
     return sent
 

@@ -231,7 +231,7 @@ def response_review(
         fields.append(score_field)
 
     if decision == ACCEPT:
-        stage_label = locked.get_stage_display()
+        stage_label = stage.label  # lazy: each recipient reads it in their own language
         _record(locked, actor=actor, to_status=ResponseStatus.ACCEPTED, value=value, note=note)
         next_stage = NEXT_STAGE[stage]
         if next_stage:

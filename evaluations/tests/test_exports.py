@@ -77,20 +77,32 @@ def test_province_csv_is_the_same_table(client, provincial, province, province_d
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response.content.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    text = response.content.decode("utf-8-sig")
+    assert text.startswith("Kode;Kabupaten/kota;")  # Excel with Indonesian settings: semicolons, decimal comma
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0] == PROVINCE_HEADERS
     assert rows[1] == ["35.01", "Kabupaten Pacitan", "Belum ada penilaian", "", "", "0", "0", "0", "", "0", "0", "0",
                        "", "", "", "0", "0", "0"]  # fmt: skip
-    assert rows[2] == ["35.71", "Kota Kediri", "Pengisian", "100.00", "83.33", "3", "3", "0", "50.00", "3", "2", "1",
-                       "66.67", "100.00", "Belum memenuhi", "7", "1", "0"]  # fmt: skip
+    assert rows[2] == ["35.71", "Kota Kediri", "Pengisian", "100,00", "83,33", "3", "3", "0", "50,00", "3", "2", "1",
+                       "66,67", "100,00", "Belum memenuhi", "7", "1", "0"]  # fmt: skip
     assert len(rows) == 3
+
+
+def test_english_csv_separates_by_comma_with_a_decimal_point(client, provincial, province, province_data):
+    client.force_login(provincial)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    text = client.get(reverse("evaluations:province-report-csv", args=[province.pk])).content.decode("utf-8-sig")
+    assert text.startswith("Code,")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[2][:5] == ["35.71", "Kota Kediri", rows[2][2], "100.00", "83.33"]
+    assert rows[2][12:14] == ["66.67", "100.00"]
 
 
 def test_downloads_follow_the_page_filters(client, provincial, province, province_data):
     client.force_login(provincial)
     response = client.get(reverse("evaluations:province-report-csv", args=[province.pk]), {"status": "none"})
 
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert [r[1] for r in rows[1:]] == ["Kabupaten Pacitan"]
 
 
@@ -122,7 +134,8 @@ def test_text_that_looks_like_a_formula_stays_text(client, provincial, province,
         csv.reader(
             io.StringIO(
                 client.get(reverse("evaluations:province-report-csv", args=[province.pk])).content.decode("utf-8-sig")
-            )
+            ),
+            delimiter=";",
         )
     )
     assert rows[2][1] == '\'=HYPERLINK("http://x.test","klik")'

@@ -142,3 +142,88 @@ def test_mark_all_read_is_offered_only_while_something_is_unread(client, respons
     assert "Tandai semua sudah dibaca" not in client.get("/kotak-masuk/").content.decode()
     submitted(response, coordinator)
     assert "Tandai semua sudah dibaca" in client.get("/kotak-masuk/").content.decode()
+
+
+# --- the recipient's language ---------------------------------------------------------------
+
+
+def test_a_sent_back_notice_is_written_in_each_recipients_language_not_the_actors(
+    response, coordinator, opd_officer, reviewer, django_capture_on_commit_callbacks
+):
+    from django.utils import formats, timezone, translation
+
+    coordinator.language = "en"
+    coordinator.save()
+    submitted(response, coordinator)
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):  # the reviewer's page is English
+        send_back(response, reviewer, note="Lengkapi laporan")
+    response.refresh_from_db()
+    due = timezone.localtime(response.revision_due)
+    english = Notification.objects.get(recipient=coordinator, verb="sent_back").message
+    assert english == (
+        "Indicator T1-01 (Kota Kediri) was sent back for revision: Supporting evidence is incomplete. "
+        f"Lengkapi laporan. Revision deadline: {due:%d/%m/%Y %H:%M}."
+    )
+    indonesian = Notification.objects.get(recipient=opd_officer, verb="sent_back").message
+    with translation.override("id"):
+        id_due = formats.date_format(due, "SHORT_DATETIME_FORMAT")
+    assert indonesian == (
+        "Indikator T1-01 (Kota Kediri) dikembalikan untuk perbaikan: Bukti dukung tidak lengkap. "
+        f"Lengkapi laporan. Batas perbaikan: {id_due}."
+    )
+    subjects = {m.to[0]: m.subject for m in mail.outbox}
+    assert subjects == {
+        coordinator.email: "[KKS] Indicator T1-01 needs revision",
+        opd_officer.email: "[KKS] Indikator T1-01 perlu perbaikan",
+    }
+    bodies = {m.to[0]: m.body for m in mail.outbox}
+    assert bodies[coordinator.email].startswith(english)
+
+
+def test_accepted_and_waiting_notices_follow_the_recipients_language(
+    response, coordinator, opd_officer, reviewer, provincial
+):
+    coordinator.language = "en"
+    coordinator.save()
+    provincial.language = "en"
+    provincial.save()
+    submitted(response, coordinator)
+    accept(response, reviewer)
+    assert Notification.objects.get(recipient=coordinator, verb="accepted").message == (
+        "Indicator T1-01 (Kota Kediri) was accepted in verification (Kabupaten/Kota)."
+    )
+    assert Notification.objects.get(recipient=opd_officer, verb="accepted").message == (
+        "Indikator T1-01 (Kota Kediri) diterima pada verifikasi Kabupaten/Kota."
+    )
+    assert Notification.objects.get(recipient=provincial, verb="waiting_review").message == (
+        "Indicator T1-01 (Kota Kediri) is awaiting your verification."
+    )
+    assert Notification.objects.get(recipient=reviewer, verb="waiting_review").message == (
+        "Indikator T1-01 (Kota Kediri) menunggu verifikasi Anda."
+    )
+
+
+# --- sharing a notice (WhatsApp or any chat) ------------------------------------------------------
+
+
+def test_each_inbox_item_offers_its_text_and_link_to_copy_and_a_whatsapp_share_link(
+    client, response, coordinator, reviewer
+):
+    import html
+    import re
+    from urllib.parse import parse_qs, urlsplit
+
+    from django.conf import settings
+
+    submitted(response, coordinator)
+    notice = Notification.objects.get(recipient=reviewer)
+    client.force_login(reviewer)
+    page = client.get("/kotak-masuk/").content.decode()
+    text = f"{notice.message}\n{settings.KKS_SITE_URL}/verifikasi/{response.pk}/"
+    assert f"readonly>{html.escape(text)}</textarea>" in page
+    links = [html.unescape(h) for h in re.findall(r'href="(https://wa\.me/[^"]+)"', page)]
+    assert len(links) == 1
+    share = urlsplit(links[0])
+    assert (share.netloc, share.path) == ("wa.me", "/")
+    assert parse_qs(share.query)["text"] == [text]
+    assert "Bagikan ke WhatsApp" in page

@@ -120,7 +120,7 @@ def audit_sheet(assessment, entries: list[AuditEntry]) -> exports.Sheet:
 @never_cache
 @login_required
 def assessment_audit_export(request, pk, fmt):
-    """The (filtered) trail as CSV (semicolons, UTF-8 with BOM, for Excel in Indonesia) or XLSX."""
+    """The (filtered) trail as CSV (UTF-8 with BOM; semicolons and decimal comma in Indonesian) or XLSX."""
     assessment = _audited_assessment(request, pk)
     _form, entries = _filtered(request, assessment)
     sheet = audit_sheet(assessment, entries)
@@ -128,7 +128,7 @@ def assessment_audit_export(request, pk, fmt):
     if fmt == "xlsx":
         response = HttpResponse(exports.xlsx_bytes([sheet]), content_type=XLSX)
     else:
-        response = HttpResponse(exports.csv_bytes(sheet, delimiter=";"), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(exports.csv_bytes(sheet), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

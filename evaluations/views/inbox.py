@@ -6,13 +6,13 @@ from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from evaluations.selectors.inbox import inbox_for
 from evaluations.services.notifications import notification_mark_read, notifications_mark_all_read
 
 
 @login_required
 def inbox(request):
-    notifications = request.user.notifications.all()[:100]
-    return render(request, "evaluations/inbox.html", {"notifications": notifications})
+    return render(request, "evaluations/inbox.html", {"items": inbox_for(user=request.user)})
 
 
 @login_required

@@ -39,7 +39,7 @@ from kks.workflow import JobStatus
 
 logger = logging.getLogger(__name__)
 
-INVITATION_LANGUAGE = "id"  # users have no stored language yet
+INVITATION_LANGUAGE = "id"  # for accounts whose language is not one of settings.LANGUAGES
 
 
 @dataclass
@@ -242,6 +242,19 @@ def user_reactivate(*, user: User, actor) -> User:
 # --- invitations -------------------------------------------------------------
 
 
+@transaction.atomic
+def user_language_set(*, user: User, language: str, actor) -> User:
+    """A person chooses the language of their notifications and e-mails (only their own)."""
+    if actor.pk != user.pk or not actor.is_active:
+        raise PermissionDenied
+    if language not in {code for code, _name in settings.LANGUAGES}:
+        raise ValidationError({"language": _("Bahasa tidak dikenal.")})
+    if user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return user
+
+
 def invitation_path(user: User) -> str:
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     return reverse("invitation-confirm", args=[uidb64, default_token_generator.make_token(user)])
@@ -252,7 +265,8 @@ def can_resend_invitation(user: User) -> bool:
 
 
 def _invitation_email(user: User, actor) -> EmailMessage:
-    with translation.override(INVITATION_LANGUAGE):
+    known = {code for code, _name in settings.LANGUAGES}
+    with translation.override(user.language if user.language in known else INVITATION_LANGUAGE):
         where = f" ({user.region})" if user.region_id else ""
         body = _(
             "Halo %(name)s,\n\n"

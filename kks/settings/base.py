@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -199,9 +200,18 @@ KKS_REAP_INTERVAL = env.int("KKS_REAP_INTERVAL", default=15)
 # Periodic jobs: Celery beat with django-celery-beat's database scheduler (entries below are
 # installed at beat start-up and can be paused or re-timed in the admin).
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Celery's clock is UTC: 00:00 UTC is 07:00 in Jakarta. Reminders run every hour from 07:00 to 20:00 WIB
+# (a reminder is due from 3 and 1 days before its deadline and recorded, so each goes once); digests at 07:00.
 CELERY_BEAT_SCHEDULE = {
     "reap-stale-report-jobs": {"task": "evaluations.reap_stale_report_jobs", "schedule": float(KKS_REAP_INTERVAL)},
+    "send-deadline-reminders": {
+        "task": "evaluations.send_deadline_reminders",
+        "schedule": crontab(minute="0", hour="0-13"),
+    },
+    "send-daily-digests": {"task": "evaluations.send_daily_digests", "schedule": crontab(minute="0", hour="0")},
 }
+# Days before a fill or fix deadline that a reminder goes to those with open items (KKS_REMINDER_DAYS=3,1).
+KKS_REMINDER_DAYS = env.list("KKS_REMINDER_DAYS", cast=int, default=[3, 1])
 
 # Absolute base of links in e-mails (no trailing slash).
 KKS_SITE_URL = env.str("KKS_SITE_URL", default="http://127.0.0.1:8000")
