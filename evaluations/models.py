@@ -387,6 +387,37 @@ class DocumentVersion(models.Model):
         return f"{self.original_name} (v{self.number})"
 
 
+class UploadSession(models.Model):
+    """A resumable (tus) upload in progress or finished but not yet used by a form.
+
+    ``target`` names what the file is for ("response:12", "evidence:3", "regency:7", "document:5"); it is
+    checked against the policy when the upload is created and again when a form uses the file. The bytes
+    live in a private folder (views/tus.py) until the form's view hands them to the usual checks and services.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    target = models.CharField(max_length=40)
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120, blank=True)
+    length = models.PositiveBigIntegerField()
+    offset = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("unggahan bertahap")
+        verbose_name_plural = _("unggahan bertahap")
+
+    def __str__(self):
+        return f"{self.filename} ({self.offset}/{self.length})"
+
+    @property
+    def complete(self) -> bool:
+        return self.offset == self.length
+
+
 class Notification(models.Model):
     """In-app inbox entry; e-mail is sent alongside by the service."""
 

@@ -13,6 +13,7 @@ from .views import (
     mine,
     reports,
     review,
+    tus,
 )
 
 app_name = "evaluations"
@@ -23,6 +24,7 @@ urlpatterns = [
     *mine.urlpatterns,
     *evidence.urlpatterns,
     *library.urlpatterns,
+    *tus.urlpatterns,
     *comments.urlpatterns,
     *review.urlpatterns,
     *inbox.urlpatterns,

@@ -33,6 +33,8 @@ from forums.permissions import (
     responses_visible_to,
 )
 
+from .tus import discard, tus_files
+
 
 def _regency(request, pk) -> Region:
     return get_for_user_or_404(regencies_visible_to(request.user), pk=pk)
@@ -94,7 +96,14 @@ def document_upload_view(request, pk):
     regency = _regency(request, pk)
     if not can_manage_library(request.user, regency):
         raise PermissionDenied
-    form = DocumentForm(request.POST, request.FILES)
+    files, resumed = tus_files(request, target=f"regency:{regency.pk}", field="file")
+    try:
+        return _upload(request, regency, DocumentForm(request.POST, files))
+    finally:
+        discard(resumed)
+
+
+def _upload(request, regency: Region, form: DocumentForm):
     if not form.is_valid():
         return render_library(request, regency, form=form, status=400)
     data = form.cleaned_data
@@ -171,7 +180,14 @@ def document_replace_view(request, pk):
     document = _visible_document(request, pk)
     if not can_manage_library(request.user, document.regency):
         raise PermissionDenied
-    form = DocumentReplaceForm(request.POST, request.FILES, prefix=f"d{pk}")
+    files, resumed = tus_files(request, target=f"document:{document.pk}", field=f"d{pk}-file")
+    try:
+        return _replace(request, document, DocumentReplaceForm(request.POST, files, prefix=f"d{pk}"))
+    finally:
+        discard(resumed)
+
+
+def _replace(request, document: Document, form: DocumentReplaceForm):
     back = f"{_page_url(document.regency, None)}#d{document.pk}"
     if not form.is_valid():
         for errors in form.errors.values():
