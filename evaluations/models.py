@@ -352,6 +352,21 @@ class Evidence(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     withdrawn_at = models.DateTimeField(_("ditarik"), null=True, blank=True)
     current = models.ForeignKey("EvidenceVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    # Set when the evidence is a link to a document of the regency's library (services/library.py):
+    # its versions then mirror the document's, and withdrawing it unlinks the document.
+    document = models.ForeignKey(
+        "Document",
+        verbose_name=_("dokumen pustaka"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="links",
+    )
+    carried = models.BooleanField(
+        _("dibawa dari siklus sebelumnya"),
+        default=False,
+        help_text=_("Ditautkan otomatis dari dokumen pustaka yang masih berlaku saat siklus baru dibuka."),
+    )
     audit = HistoricalRecords(verbose_name=_("riwayat bukti dukung"))
 
     class Meta:
@@ -418,6 +433,103 @@ class EvidencePreview(models.Model):
 
     def __str__(self):
         return f"{self.version} ({self.status})"
+
+
+class DocumentKind(models.TextChoices):
+    SK = "sk", _("SK")
+    REGULATION = "perda", _("Perda/Perbup/Perwali")
+    REPORT = "laporan", _("Laporan")
+    PHOTO = "foto", _("Foto kegiatan")
+    OTHER = "lainnya", _("Lainnya")
+
+
+def document_upload_to(instance, filename):
+    # Random name, as for evidence; the original name is kept only in the database.
+    return f"library/{instance.uploaded_at:%Y/%m}/{uuid.uuid4().hex}"
+
+
+class Document(models.Model):
+    """A document of a regency's evidence library: uploaded once, linked to many responses, across cycles."""
+
+    regency = models.ForeignKey(
+        "forums.Region", verbose_name=_("kabupaten/kota"), on_delete=models.PROTECT, related_name="documents"
+    )
+    kind = models.CharField(_("jenis dokumen"), max_length=10, choices=DocumentKind.choices)
+    title = models.CharField(_("judul"), max_length=200)
+    number = models.CharField(_("nomor"), max_length=120, blank=True)
+    issued_on = models.DateField(_("tanggal"), null=True, blank=True)
+    signer = models.CharField(_("penanda tangan"), max_length=200, blank=True)
+    valid_until = models.DateField(
+        _("berlaku sampai"), null=True, blank=True, help_text=_("Kosongkan bila berlaku tanpa batas waktu.")
+    )
+    data_year = models.PositiveSmallIntegerField(_("tahun data"), null=True, blank=True)
+    current = models.ForeignKey("DocumentVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    audit = HistoricalRecords(verbose_name=_("riwayat dokumen pustaka"))
+
+    class Meta:
+        ordering = ["regency", "-created_at", "-pk"]
+        verbose_name = _("dokumen pustaka")
+        verbose_name_plural = _("dokumen pustaka")
+
+    def __str__(self):
+        return self.title
+
+
+class DocumentVersion(models.Model):
+    """One uploaded file of a library document; never overwritten or deleted by the application."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("versi"))
+    file = models.FileField(_("berkas"), upload_to=document_upload_to, max_length=255)
+    original_name = models.CharField(_("nama berkas"), max_length=255)
+    content_type = models.CharField(_("jenis"), max_length=120)
+    size = models.PositiveBigIntegerField(_("ukuran (bita)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64, db_index=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(_("diunggah"))
+    audit = HistoricalRecords(verbose_name=_("riwayat versi dokumen pustaka"))
+
+    class Meta:
+        ordering = ["document", "number"]
+        verbose_name = _("versi dokumen pustaka")
+        verbose_name_plural = _("versi dokumen pustaka")
+        constraints = [models.UniqueConstraint(fields=["document", "number"], name="document_version_unique")]
+
+    def __str__(self):
+        return f"{self.original_name} (v{self.number})"
+
+
+class UploadSession(models.Model):
+    """A resumable (tus) upload in progress or finished but not yet used by a form.
+
+    ``target`` names what the file is for ("response:12", "evidence:3", "regency:7", "document:5"); it is
+    checked against the policy when the upload is created and again when a form uses the file. The bytes
+    live in a private folder (views/tus.py) until the form's view hands them to the usual checks and services.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    target = models.CharField(max_length=40)
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120, blank=True)
+    length = models.PositiveBigIntegerField()
+    offset = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("unggahan bertahap")
+        verbose_name_plural = _("unggahan bertahap")
+
+    def __str__(self):
+        return f"{self.filename} ({self.offset}/{self.length})"
+
+    @property
+    def complete(self) -> bool:
+        return self.offset == self.length
 
 
 class Notification(models.Model):

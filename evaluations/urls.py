@@ -1,6 +1,20 @@
 """URL map of the evaluations app; each views module owns its patterns."""
 
-from .views import assessments, audit, comments, cycles, dossiers, evidence, fill, inbox, mine, reports, review
+from .views import (
+    assessments,
+    audit,
+    comments,
+    cycles,
+    dossiers,
+    evidence,
+    fill,
+    inbox,
+    library,
+    mine,
+    reports,
+    review,
+    tus,
+)
 
 app_name = "evaluations"
 
@@ -9,6 +23,8 @@ urlpatterns = [
     *fill.urlpatterns,
     *mine.urlpatterns,
     *evidence.urlpatterns,
+    *library.urlpatterns,
+    *tus.urlpatterns,
     *comments.urlpatterns,
     *review.urlpatterns,
     *inbox.urlpatterns,

@@ -29,7 +29,7 @@ from .models import Body, Opd, Region, RegionLevel, Role, User
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from evaluations.models import Assessment, EvidenceVersion, ReportJob, Response
+    from evaluations.models import Assessment, Document, DocumentVersion, EvidenceVersion, ReportJob, Response
     from tatanan.models import Indicator
 
     from .models import Membership
@@ -147,6 +147,19 @@ def responses_visible_to(user: AnyUser) -> QuerySet[Response]:
 def evidence_versions_visible_to(user: AnyUser) -> QuerySet[EvidenceVersion]:
     versions = _evaluations_model("EvidenceVersion").objects.all()
     return _scoped(versions, user, "evidence__response__assessment__regency")
+
+
+def documents_visible_to(user: AnyUser) -> QuerySet[Document]:
+    """Library documents of the kabupaten/kota the user sees (their responses and so their evidence)."""
+    from evaluations.models import Document
+
+    return _scoped(Document.objects.all(), user, "regency")
+
+
+def document_versions_visible_to(user: AnyUser) -> QuerySet[DocumentVersion]:
+    from evaluations.models import DocumentVersion
+
+    return _scoped(DocumentVersion.objects.all(), user, "document__regency")
 
 
 def report_jobs_visible_to(user: AnyUser) -> QuerySet[ReportJob]:
@@ -280,6 +293,31 @@ def can_fill_response(user: AnyUser, response: Response) -> bool:
     if opd is None or opd.regency_id != regency_id:
         return False
     return opd_responsible_for(user, response.indicator)
+
+
+def can_manage_library(user: AnyUser, regency: Region) -> bool:
+    """Upload to and link from a regency's evidence library: the roles that fill (FILL_RULES) of that regency.
+
+    An OPD officer's OPD must belong to the regency; which responses they may link to is can_link_document.
+    """
+    role = role_of(user)
+    if role == Role.ADMIN:
+        return True
+    if role not in FILL_RULES or _region_id(user) != regency.pk:
+        return False
+    if not FILL_RULES[role]:
+        return True
+    opd = _opd(user)
+    return opd is not None and opd.regency_id == regency.pk
+
+
+def can_link_document(user: AnyUser, document: Document, response: Response) -> bool:
+    """Link a library document to a response: the same regency, and the user fills that response."""
+    return (
+        document.regency_id == response.assessment.regency_id
+        and can_manage_library(user, document.regency)
+        and can_fill_response(user, response)
+    )
 
 
 def fillers_for_response(response: Response) -> QuerySet[User]:

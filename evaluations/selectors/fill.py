@@ -28,7 +28,9 @@ def with_card_data(responses: QuerySet[Response]) -> QuerySet[Response]:
         "indicator__responsible_opd_kinds",
         Prefetch(
             "evidence",
-            queryset=Evidence.objects.select_related("current__uploaded_by", "current__preview", "created_by")
+            queryset=Evidence.objects.select_related(
+                "current__uploaded_by", "current__preview", "created_by", "document"
+            )
             .order_by("created_at", "pk")
             .prefetch_related(
                 Prefetch(

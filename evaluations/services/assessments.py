@@ -16,6 +16,7 @@ from kks.audit import recorded_by
 
 from .cycles import SELF_ASSESSMENT, require_window
 from .errors import WorkflowError, require_lengths
+from .library import documents_carry
 
 GENERAL_FIELDS = ("odf_kecamatan_count", "odf_village_count", "odf_stop_babs_count", "narrative")
 
@@ -33,6 +34,7 @@ def assessment_create(*, cycle: Cycle, regency: Region, actor: User) -> Assessme
     if not can_manage_cycle(actor):
         raise PermissionDenied
     assessment = Assessment.objects.filter(cycle=cycle, regency=regency).first()
+    created = assessment is None
     if assessment is None:
         assessment = recorded_by(Assessment(cycle=cycle, regency=regency), actor)
         assessment.save()
@@ -47,6 +49,8 @@ def assessment_create(*, cycle: Cycle, regency: Region, actor: User) -> Assessme
         Response,
         default_user=actor,
     )
+    if created:
+        documents_carry(assessments=[assessment], actor=actor)
     return assessment
 
 
@@ -86,6 +90,13 @@ def assessments_open(*, cycle: Cycle, regencies: QuerySet[Region], actor: User) 
     created = Response.objects.filter(assessment_id__in=assessment_ids, pk__gt=last_pk).order_by("pk")
     Response.audit.bulk_history_create(list(created), batch_size=5000, default_user=actor)
     after = Response.objects.filter(assessment_id__in=assessment_ids).count()
+    # Still-valid library documents follow each regency into its new assessment.
+    documents_carry(
+        assessments=Assessment.objects.filter(cycle=cycle, regency_id__in=regency_ids)
+        .exclude(regency_id__in=existing)
+        .select_related("cycle"),
+        actor=actor,
+    )
     return len(regency_ids) - len(existing), after - before
 
 

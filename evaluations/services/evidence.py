@@ -71,6 +71,10 @@ def evidence_replace(
     evidence = Evidence.objects.select_for_update().get(pk=evidence.pk)
     if evidence.withdrawn_at is not None:
         raise InvalidTransition(_("Bukti dukung ini sudah ditarik dan tidak dapat diganti."))
+    if evidence.document_id is not None:
+        raise InvalidTransition(
+            _("Bukti ini tertaut ke dokumen pustaka: unggah versi baru dokumen itu di pustaka kabupaten/kota.")
+        )
     checked = checked or check_upload(uploaded)
     number = (evidence.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     return _store(evidence, uploaded, checked, number=number, actor=actor)

@@ -25,6 +25,7 @@ from forums.permissions import (
 )
 
 from .fill import render_card
+from .tus import discard, tus_files
 
 
 def _fillable_evidence(request, pk) -> Evidence:
@@ -50,7 +51,14 @@ def _done(request, evidence: Evidence, *, notice: str = "", errors=()):
 @require_POST
 def evidence_replace_view(request, pk):
     evidence = _fillable_evidence(request, pk)
-    form = EvidenceReplaceForm(request.POST, request.FILES, prefix=f"e{pk}")
+    files, resumed = tus_files(request, target=f"evidence:{evidence.pk}", field=f"e{pk}-file")
+    try:
+        return _replace(request, evidence, EvidenceReplaceForm(request.POST, files, prefix=f"e{pk}"))
+    finally:
+        discard(resumed)
+
+
+def _replace(request, evidence: Evidence, form: EvidenceReplaceForm):
     if not form.is_valid():
         return _done(request, evidence, errors=[e for errs in form.errors.values() for e in errs])
     uploaded, checked = form.cleaned_data["file"]

@@ -36,6 +36,8 @@ from forums.permissions import (
 )
 from tatanan.models import Tatanan
 
+from .tus import discard, tus_files
+
 
 @dataclass
 class Card:
@@ -151,7 +153,15 @@ def fillable_response(request, pk) -> Response:
 @require_POST
 def response_save_view(request, pk):
     response = fillable_response(request, pk)
-    form = ResponseForm(request.POST, request.FILES, response=response)
+    files, resumed = tus_files(request, target=f"response:{response.pk}", field=f"r{response.pk}-evidence_files")
+    try:
+        return _save(request, response, ResponseForm(request.POST, files, response=response))
+    finally:
+        discard(resumed)
+
+
+def _save(request, response: Response, form: ResponseForm):
+    pk = response.pk
     if form.is_valid():
         submit = form.action == SUBMIT
         try:
