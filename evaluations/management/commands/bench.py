@@ -119,6 +119,8 @@ class Command(BaseCommand):
         load_seconds = load_seconds or (4 if quick else 10)
         log = self.stderr.write
 
+        log("Collecting static files (hashed names, as in production) ...")
+        call_command("collectstatic", interactive=False, verbosity=0)
         log(f"Migrating the bench database {settings.DATABASES['default']['NAME']} ...")
         call_command("migrate", verbosity=0)
         log("Building the data set ...")
