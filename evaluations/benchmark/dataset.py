@@ -103,10 +103,13 @@ class Builder:
         use_loaders: bool = True,
         synthetic_shape: tuple[int, int] = (SYNTHETIC_PROVINCES, SYNTHETIC_REGENCIES),
         photo_size: tuple[int, int] = (2000, 1500),
+        load_framework: bool | None = None,
     ):
-        """``use_loaders=False`` and a small ``synthetic_shape`` (provinces, regencies) make a tiny set for tests."""
+        """``use_loaders=False`` and a small ``synthetic_shape`` (provinces, regencies) make a tiny set for tests;
+        ``load_framework=True`` then still loads the shipped framework (default: as ``use_loaders``)."""
         self.quick = quick
         self.use_loaders = use_loaders
+        self.load_framework = use_loaders if load_framework is None else load_framework
         self.synthetic_shape = synthetic_shape
         self.photo_size = photo_size
         self.rng = random.Random(seed)  # noqa: S311 - reproducible data, not secrets
@@ -218,7 +221,7 @@ class Builder:
     # -- framework ---------------------------------------------------------------------------------
 
     def framework(self):
-        if self.use_loaders and FRAMEWORK_FILE.exists() and "load_framework" in get_commands():
+        if self.load_framework and FRAMEWORK_FILE.exists() and "load_framework" in get_commands():
             try:
                 call_command("load_framework", str(FRAMEWORK_FILE), "--publish", verbosity=0, stdout=io.StringIO())
                 self.framework_version = FrameworkVersion.objects.order_by("-created_at", "-pk").first()
