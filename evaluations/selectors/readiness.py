@@ -18,7 +18,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from evaluations.models import Assessment, AssessmentStatus, Cycle
+from evaluations.models import Assessment, AssessmentStatus, Cycle, Response
 from evaluations.selectors.scores import BASES, table_scores
 from forums.models import Region
 from tatanan.models import Tatanan
@@ -166,12 +166,14 @@ def _regency_rows(
 ) -> tuple[list[Tatanan], list[RegencyRow]]:
     tatanan = list(Tatanan.objects.filter(framework_id=cycle.framework_id).order_by("number"))
     found = Assessment.objects.filter(cycle=cycle).order_by()  # keyed by regency below: no ordering joins
+    responses = Response.objects.filter(assessment__cycle=cycle)
     if province is not None:
         found = found.filter(regency__parent=province)
+        responses = responses.filter(assessment__regency__parent=province)
     assessments = {a.regency_id: a for a in found}
     for a in assessments.values():
         a.cycle = cycle  # one object for all, not one loaded per row
-    scores = table_scores(assessments.values(), basis=basis, tatanan=tatanan)
+    scores = table_scores(assessments.values(), basis=basis, tatanan=tatanan, responses=responses)
     tatanan_ids = [t.pk for t in tatanan]
     none = ReviewCounts()
     rows = []

@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connections
-from django.db.models import Count, IntegerField, Q, Sum
+from django.db.models import Count, IntegerField, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from evaluations.models import Assessment, Response, ResponseStatus, Stage
@@ -165,12 +165,14 @@ def table_scores(
     basis: str,
     tatanan: list[Tatanan] | None = None,
     policy: scoring.ScoringPolicy = scoring.DEFAULT_POLICY,
+    responses: QuerySet[Response] | None = None,
 ) -> dict[int, TableScores]:
     """``scores_for_assessments`` for one basis, with the review states, in one pass over the responses.
 
     For tables of hundreds of assessments: one aggregate query (instead of one for the scores and one for the
     review states), only the basis on display, and the level without the shortfalls of the next one. Pass
-    ``tatanan`` (of the single framework of ``assessments``, ordered by number) when already loaded.
+    ``tatanan`` (of the single framework of ``assessments``, ordered by number) when already loaded, and
+    ``responses`` (exactly those of ``assessments``, e.g. a cycle's) to filter by a join instead of an id list.
     """
     assessments = list(assessments)
     if not assessments:
@@ -185,7 +187,7 @@ def table_scores(
             tatanan_by_fw[t.framework_id].append(t)
     fields = ("filled", "positive", "total", *REVIEW_COUNTS)
     rows = (
-        Response.objects.filter(assessment__in=[a.pk for a in assessments])
+        (responses if responses is not None else Response.objects.filter(assessment__in=[a.pk for a in assessments]))
         .order_by()
         .values_list("assessment_id", "indicator__tatanan_id")
         .annotate(
