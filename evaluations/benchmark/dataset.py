@@ -32,6 +32,7 @@ from django.utils import timezone
 
 from evaluations.models import (
     Assessment,
+    AssessmentStatus,
     Comment,
     Cycle,
     Evidence,
@@ -103,10 +104,15 @@ class Builder:
         use_loaders: bool = True,
         synthetic_shape: tuple[int, int] = (SYNTHETIC_PROVINCES, SYNTHETIC_REGENCIES),
         photo_size: tuple[int, int] = (2000, 1500),
+        load_framework: bool | None = None,
+        earlier_cycles: int = 0,
     ):
-        """``use_loaders=False`` and a small ``synthetic_shape`` (provinces, regencies) make a tiny set for tests."""
+        """``use_loaders=False`` and a small ``synthetic_shape`` (provinces, regencies) make a tiny set for tests;
+        ``load_framework=True`` then still loads the shipped framework (default: as ``use_loaders``)."""
         self.quick = quick
         self.use_loaders = use_loaders
+        self.load_framework = use_loaders if load_framework is None else load_framework
+        self.earlier_cycles = earlier_cycles
         self.synthetic_shape = synthetic_shape
         self.photo_size = photo_size
         self.rng = random.Random(seed)  # noqa: S311 - reproducible data, not secrets
@@ -128,6 +134,8 @@ class Builder:
             ("evidence", self.evidence),
             ("comments and notifications", self.conversation),
         ]
+        if self.earlier_cycles:
+            steps.append((f"{self.earlier_cycles} earlier finished cycle(s)", self.finished_cycles))
         timings = {}
         for label, step in steps:
             started = timezone.now()
@@ -146,6 +154,7 @@ class Builder:
             timings=timings,
         )
         dataset.counts = {
+            "cycles": Cycle.objects.count(),
             "provinces": Region.objects.provinces().count(),
             "regencies": Region.objects.regencies().count(),
             "assessments": Assessment.objects.count(),
@@ -218,7 +227,7 @@ class Builder:
     # -- framework ---------------------------------------------------------------------------------
 
     def framework(self):
-        if self.use_loaders and FRAMEWORK_FILE.exists() and "load_framework" in get_commands():
+        if self.load_framework and FRAMEWORK_FILE.exists() and "load_framework" in get_commands():
             try:
                 call_command("load_framework", str(FRAMEWORK_FILE), "--publish", verbosity=0, stdout=io.StringIO())
                 self.framework_version = FrameworkVersion.objects.order_by("-created_at", "-pk").first()
@@ -438,6 +447,69 @@ class Builder:
                     )
                 )
         StatusChange.objects.bulk_create(rows, batch_size=BATCH)
+
+    # -- history: earlier cycles, finished ---------------------------------------------------------
+
+    def finished_cycles(self):
+        """``earlier_cycles`` earlier years, every window closed, every answer accepted by the centre with its
+        four status changes (no evidence: no measured page of the current cycle reads it)."""
+        days = datetime.timedelta(days=1)
+        indicators = list(Indicator.objects.filter(framework=self.framework_version).prefetch_related("scale_options"))
+        values = {ind.pk: [o.value for o in ind.scale_options.all()] or list(SCALE) for ind in indicators}
+        steps = [(K, D, S), (K, S, A), (P, S, A), (N, S, A)]
+        for back in range(1, self.earlier_cycles + 1):
+            start = self.now - 365 * back * days
+            cycle = Cycle.objects.create(
+                name=f"Siklus bench {self.cycle.year - back}",
+                year=self.cycle.year - back,
+                data_year_previous=self.cycle.data_year_previous - back,
+                data_year=self.cycle.data_year - back,
+                framework=self.framework_version,
+                self_assessment_opens=start - 60 * days,
+                self_assessment_closes=start + 30 * days,
+                provincial_opens=start - 30 * days,
+                provincial_closes=start + 60 * days,
+                national_opens=start - 30 * days,
+                national_closes=start + 90 * days,
+                opened_at=start - 60 * days,
+            )
+            assessments = Assessment.objects.bulk_create(
+                (
+                    Assessment(
+                        cycle=cycle,
+                        regency=r,
+                        status=AssessmentStatus.DONE,
+                        odf_village_count=100,
+                        odf_stop_babs_count=self.rng.randint(50, 100),
+                    )
+                    for r in self.regencies
+                ),
+                batch_size=BATCH,
+            )
+            rows = []
+            for a in assessments:
+                for ind in indicators:
+                    value = self.rng.choice(values[ind.pk])
+                    rows.append(
+                        Response(
+                            assessment=a,
+                            indicator=ind,
+                            value=value,
+                            value_provincial=value,
+                            value_national=value,
+                            achievement="Capaian tahun lalu.",
+                            stage=N,
+                            status=A,
+                            version=1 + len(steps),
+                        )
+                    )
+            made = Response.objects.bulk_create(rows, batch_size=BATCH)
+            changes = (
+                StatusChange(response_id=r.pk, stage=stage, from_status=old, to_status=new, value=r.value)
+                for r in made
+                for stage, old, new in steps
+            )
+            StatusChange.objects.bulk_create(changes, batch_size=BATCH)
 
     # -- evidence ----------------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import http.client
 import json
 import os
@@ -38,6 +39,7 @@ class Row:
     median_ms: float | None = None
     ratio: float | None = None
     result: str = ""
+    wire_bytes: int | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,15 @@ def _read(response) -> int:
     return len(response.content)
 
 
+GZIP = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br"}  # as every browser asks; the timed requests too
+
+
+def _raw_size(response) -> int:
+    """The size of the page before compression (the body as the template made it)."""
+    body = b"".join(response.streaming_content) if getattr(response, "streaming", False) else response.content
+    return len(gzip.decompress(body)) if response.get("Content-Encoding") == "gzip" else len(body)
+
+
 def measure_pages(data: Dataset, *, requests: int, budget_s: float, log) -> list[Row]:
     """Each page: one warm-up request counting queries, then up to ``requests`` timed ones."""
     clients: dict[str, Client] = {}
@@ -96,8 +107,8 @@ def measure_pages(data: Dataset, *, requests: int, budget_s: float, log) -> list
         client = clients[page.persona]
         try:
             with CaptureQueriesContext(connection) as captured:
-                first = client.get(url)
-                size = _read(first)
+                first = client.get(url, **GZIP)
+                wire = _read(first)
             queries = len(captured)  # now: later requests reset the log it reads from
         except Exception as error:  # a failing page is a finding for the table, not the end of the bench
             rows.append(Row(page.label, _persona_label(user), result=f"error: {type(error).__name__}: {error}"))
@@ -110,7 +121,7 @@ def measure_pages(data: Dataset, *, requests: int, budget_s: float, log) -> list
         deadline = time.perf_counter() + budget_s
         for _ in range(requests):
             started = time.perf_counter()
-            _read(client.get(url))
+            _read(client.get(url, **GZIP))
             times.append((time.perf_counter() - started) * 1000)
             if time.perf_counter() > deadline and len(times) >= 3:
                 break
@@ -118,8 +129,9 @@ def measure_pages(data: Dataset, *, requests: int, budget_s: float, log) -> list
         if page.url_name == BARE:
             bare_ms = median
         ratio = median / bare_ms if bare_ms else None
-        result = f"{len(times)} requests, p90 {_p90(times):.1f} ms, {size / 1024:.0f} KiB"
-        rows.append(Row(page.label, _persona_label(user), queries, median, ratio, result))
+        raw = _raw_size(client.get(url, **GZIP))
+        result = f"{len(times)} requests, p90 {_p90(times):.1f} ms, {raw / 1024:.0f} KiB before compression"
+        rows.append(Row(page.label, _persona_label(user), queries, median, ratio, result, wire_bytes=wire))
         log(f"  {page.label}: {queries} queries, median {median:.1f} ms")
     return rows
 
@@ -146,15 +158,35 @@ def peak_kb():
     with open("/proc/self/status") as status:
         return next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
 
+from evaluations import pdf
+
+# The WeasyPrint floor: the HTML the dossier hands to WeasyPrint, kept to be laid out again on its own.
+seen = {}
+original = pdf.render_pdf
+
+def recording(html, **kwargs):
+    started = time.perf_counter()
+    try:
+        return original(html, **kwargs)
+    finally:
+        seen.update(html=html, kwargs=kwargs, inside=time.perf_counter() - started)
+
+pdf.render_pdf = recording
 idle = peak_kb()
 started = time.perf_counter()
 job = report_render(job_id=int(sys.argv[1]))
 seconds = time.perf_counter() - started
 peak = peak_kb()
+floor = None
+if "html" in seen:
+    started = time.perf_counter()
+    original(seen["html"], **seen["kwargs"])
+    floor = time.perf_counter() - started
 from pypdf import PdfReader
 with job.file.open("rb") as fh:
     pages = len(PdfReader(fh).pages)
-print(json.dumps({"seconds": seconds, "peak_kb": peak, "idle_kb": idle, "pages": pages, "bytes": job.file.size}))
+print(json.dumps({"seconds": seconds, "peak_kb": peak, "idle_kb": idle, "pages": pages, "bytes": job.file.size,
+                  "floor": floor, "inside": seen.get("inside"), "html_bytes": len(seen.get("html", ""))}))
 """
 
 
@@ -188,15 +220,22 @@ def measure_dossier(data: Dataset, *, log) -> Row:
     out = json.loads(result.stdout.strip().splitlines()[-1])
     log(f"  dossier: {out['seconds']:.1f} s, peak RSS {out['peak_kb'] / 1024:.0f} MB")
     indicators = data.counts.get("indicators", 0)
+    floor = ""
+    if out.get("floor"):
+        floor = (
+            f"WeasyPrint-only floor for the same HTML ({out['html_bytes'] / 1024:.0f} KiB) {out['floor']:.2f} s, "
+            f"whole render {out['seconds'] / out['floor']:.2f}× the floor (WeasyPrint inside the render "
+            f"{out['inside']:.2f} s); "
+        )
     return Row(
         label,
         "national verifier",
         None,
         out["seconds"] * 1000,
         None,
-        f"{out['pages']} pages, {out['bytes'] / 1e6:.1f} MB, {indicators} indicators, {evidence} current evidence "
-        f"files; peak RSS {out['peak_kb'] / 1024:.0f} MB ({(out['peak_kb'] - out['idle_kb']) / 1024:.0f} MB "
-        "above the process before rendering)",
+        f"{floor}{out['pages']} pages, {out['bytes'] / 1e6:.1f} MB, {indicators} indicators, "
+        f"{evidence} current evidence files; peak RSS {out['peak_kb'] / 1024:.0f} MB "
+        f"({(out['peak_kb'] - out['idle_kb']) / 1024:.0f} MB above the process before rendering)",
     )
 
 
@@ -411,12 +450,13 @@ def machine_facts() -> str:
 
 def table(rows: list[Row]) -> str:
     lines = [
-        "| Measurement | As | Queries | Median ms | × bare view | Details |",
-        "|---|---|---:|---:|---:|---|",
+        "| Measurement | As | Queries | Median ms | × bare view | KiB on the wire | Details |",
+        "|---|---|---:|---:|---:|---:|---|",
     ]
     for row in rows:
+        wire = "" if row.wire_bytes is None else f"{row.wire_bytes / 1024:.1f}"
         queries = "" if row.queries is None else str(row.queries)
         median = "" if row.median_ms is None else f"{row.median_ms:,.1f}"
         ratio = "" if row.ratio is None else f"{row.ratio:.1f}×"
-        lines.append(f"| {row.what} | {row.persona} | {queries} | {median} | {ratio} | {row.result} |")
+        lines.append(f"| {row.what} | {row.persona} | {queries} | {median} | {ratio} | {wire} | {row.result} |")
     return "\n".join(lines)

@@ -4,6 +4,8 @@
 (the bench database, never the working one) and ``KKS_BENCH_PRIVATE_ROOT`` set.
 """
 
+from pathlib import Path
+
 from kks.settings.base import *  # noqa: F403
 from kks.settings.base import env
 
@@ -17,18 +19,18 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # Persistent connections, as docs/deploy.md recommends for production.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
 
-_PRIVATE = env.path("KKS_BENCH_PRIVATE_ROOT")
+_PRIVATE = Path(env.str("KKS_BENCH_PRIVATE_ROOT"))
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(_PRIVATE), "base_url": None},
+        "OPTIONS": {"location": str(_PRIVATE / "private"), "base_url": None},
     },
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # As in production: hashed names, pre-compressed, served with "immutable" by WhiteNoise. The bench
+    # runs collectstatic into its own folder before it measures.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-MEDIA_ROOT = str(_PRIVATE)
-# No collectstatic for a bench: WhiteNoise serves straight from the static folders.
-STATIC_ROOT = None
-WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = str(_PRIVATE / "private")
+STATIC_ROOT = _PRIVATE / "static"
 CELERY_TASK_ALWAYS_EAGER = False
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LOGGING = {

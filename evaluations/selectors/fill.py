@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from evaluations.models import (
     Assessment,
@@ -17,13 +18,23 @@ from evaluations.models import (
 from tatanan.models import IndicatorKind, ScaleOption, Tatanan
 
 
-def with_card_data(responses: QuerySet[Response]) -> QuerySet[Response]:
+def _count_of(model: type[StatusChange] | type[Comment], **filters: object) -> Coalesce:
+    """The number of ``model`` rows pointing at the outer response, as a subquery (no join fan-out)."""
+    rows = model.objects.filter(response=OuterRef("pk"), **filters).order_by().values("response")
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), 0)
+
+
+def with_card_data(responses: QuerySet[Response], *, blocks: bool = True) -> QuerySet[Response]:
     """Load indicator, scale, OPD kinds, evidence (all versions), history and comments with the responses.
+
+    ``blocks=False`` (the whole fill page) leaves out what the card's closed blocks show – the full
+    history and the comments, which load on demand (``response_block``): only their counts, and the
+    history rows the card shows open (corrections and the last send-back), are read.
 
     The prefetches order within their parent only: the models' default orderings reach through
     response, assessment, cycle and region, which would join five tables per prefetch for nothing.
     """
-    return responses.select_related("indicator", "indicator__tatanan", "updated_by").prefetch_related(
+    responses = responses.select_related("indicator", "indicator__tatanan", "updated_by").prefetch_related(
         Prefetch("indicator__scale_options", queryset=ScaleOption.objects.order_by("-value")),
         "indicator__responsible_opd_kinds",
         Prefetch(
@@ -39,8 +50,19 @@ def with_card_data(responses: QuerySet[Response]) -> QuerySet[Response]:
                 )
             ),
         ),
-        Prefetch("history", queryset=StatusChange.objects.select_related("actor", "reason")),
-        Prefetch("comments", queryset=Comment.objects.select_related("author")),
+    )
+    if blocks:
+        return responses.prefetch_related(
+            Prefetch("history", queryset=StatusChange.objects.select_related("actor", "reason")),
+            Prefetch("comments", queryset=Comment.objects.select_related("author")),
+        )
+    flagged = Q(kind=ChangeKind.CORRECTION) | Q(to_status=ResponseStatus.REVISION_REQUESTED)
+    return responses.annotate(history_count=_count_of(StatusChange), comment_count=_count_of(Comment)).prefetch_related(
+        Prefetch(
+            "history",
+            queryset=StatusChange.objects.filter(flagged).select_related("actor", "reason"),
+            to_attr="flagged_history",
+        )
     )
 
 
@@ -50,7 +72,11 @@ def decorate(response: Response) -> Response:
     # Attributes for the templates, added to the instance (not model fields).
     response.active_evidence = [e for e in evidence if e.withdrawn_at is None]  # type: ignore[attr-defined]
     response.withdrawn_evidence = [e for e in evidence if e.withdrawn_at is not None]  # type: ignore[attr-defined]
-    history = list(response.history.all())
+    history = getattr(response, "flagged_history", None)
+    if history is None:
+        history = list(response.history.all())
+        response.history_count = len(history)  # type: ignore[attr-defined]
+        response.comment_count = len(response.comments.all())  # type: ignore[attr-defined]
     response.last_revision = next(  # type: ignore[attr-defined]
         (h for h in reversed(history) if h.to_status == ResponseStatus.REVISION_REQUESTED), None
     )
@@ -60,7 +86,7 @@ def decorate(response: Response) -> Response:
 
 def responses_for_fill(*, assessment: Assessment, tatanan: Tatanan | None) -> list[Response]:
     """The responses of one tatanan (or of kelembagaan when ``tatanan`` is None), in framework order."""
-    responses = with_card_data(Response.objects.filter(assessment=assessment))
+    responses = with_card_data(Response.objects.filter(assessment=assessment), blocks=False)
     if tatanan is None:
         responses = responses.filter(indicator__kind=IndicatorKind.KELEMBAGAAN)
     else:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime
 
-from evaluations.models import Response, ResponseStatus
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from evaluations.models import Cycle, Response, ResponseStatus
 from forums.models import OpdKind, Region, User
 from forums.permissions import assessments_visible_to, responses_to_review_by
 from tatanan.models import IndicatorKind
@@ -26,12 +29,25 @@ QUEUE_ROW_FIELDS = (
 )
 
 
+def cycles_in_review(*, now: datetime.datetime | None = None) -> QuerySet[Cycle]:
+    """Opened cycles whose last window (national verification) has not closed, or that an admin reopened.
+
+    In a finished cycle nobody may decide any more, so its waiting rows are no queue's business; and without
+    this bound every query of the queue read the responses of all earlier cycles as history grew."""
+    now = now or timezone.now()
+    running = Q(national_closes__gte=now) | Q(reopened_until__gte=now)
+    return Cycle.objects.filter(running, opened_at__isnull=False)
+
+
 def waiting_for(user: User) -> QuerySet[Response]:
     # Intersected with what the user may see: the same rows (nobody reviews outside their scope), but PostgreSQL
     # can then start from the few assessments of the scope instead of scanning every waiting response of the
     # country (the review condition ORs over joined tables, which no index serves): 18 -> 2.5 ms per query for a
     # provincial reviewer on the national data set, and the queue page runs five of them.
-    return responses_to_review_by(user).filter(status__in=WAITING, assessment__in=assessments_visible_to(user))
+    return responses_to_review_by(user).filter(
+        status__in=WAITING,
+        assessment__in=assessments_visible_to(user).filter(cycle__in=cycles_in_review().values("pk")),
+    )
 
 
 def review_queue(

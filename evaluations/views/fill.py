@@ -7,11 +7,13 @@ card. An invalid form is shown again with the posted values.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -50,9 +52,60 @@ class Card:
     comment_form: CommentForm | None = None
     notice: str = ""
     errors: list[str] = field(default_factory=list)
+    # False on the whole page: the closed blocks (definitions, history, comments, old versions) load on
+    # demand from response_block. A single card swapped in by htmx shows them inline.
+    inline: bool = True
+    urls: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def lazy(self) -> bool:
+        return not self.inline
 
 
-def build_card(user, response: Response, *, form=None, comment_form=None, notice="", errors=()) -> Card:
+def card_labels() -> dict[str, str]:
+    """The card's fixed texts, translated once per page instead of once per card."""
+    return {
+        "corrected": _("Dikoreksi"),
+        "definition": _("Definisi operasional, sumber data dan bukti dukung yang diminta"),
+        "open": _("Buka"),
+        "needs_revision": _("Perlu perbaikan"),
+        "self_score": _("Nilai mandiri"),
+        "provincial_score": _("Nilai provinsi"),
+        "national_score": _("Nilai pusat"),
+        "save": _("Simpan"),
+        "save_submit": _("Simpan & ajukan"),
+        "saving": _("Menyimpan…"),
+        "answer_details": _("Rincian jawaban, bukti dukung dan riwayat"),
+        "achievement": _("Capaian tahun penilaian"),
+        "achievement_previous": _("Capaian tahun sebelumnya"),
+        "explanation": _("Penjelasan OPD"),
+        "evidence": _("Bukti dukung"),
+        "review_page": _("Halaman verifikasi indikator ini"),
+        "audit": _("Riwayat perubahan"),
+    }
+
+
+_PK = 987654321  # a stand-in id: reversed once per page, then replaced by each card's id
+
+
+def card_url_makers() -> dict[str, Callable[[int], str]]:
+    """URL builders for a card's links, each reversed once per page (191 reversals a page before)."""
+    names: dict[str, tuple[str, tuple[str, ...]]] = {
+        "save": ("evaluations:response-save", ()),
+        "review": ("evaluations:review-detail", ()),
+        "audit": ("evaluations:response-audit", ()),
+        **{block: ("evaluations:response-block", (block,)) for block in ("definisi", "riwayat", "komentar")},
+    }
+    makers = {}
+    for key, (name, extra) in names.items():
+        head, tail = reverse(name, args=[_PK, *extra]).split(str(_PK), 1)
+        makers[key] = lambda pk, head=head, tail=tail: f"{head}{pk}{tail}"
+    return makers
+
+
+def build_card(
+    user, response: Response, *, form=None, comment_form=None, notice="", errors=(), inline=True, makers=None
+) -> Card:
     can_fill = can_fill_response(user, response)
     editable = can_fill and is_editable(response)
     closed_message = ""
@@ -75,13 +128,16 @@ def build_card(user, response: Response, *, form=None, comment_form=None, notice
         comment_form=(comment_form or CommentForm(prefix=f"c{response.pk}")) if can_comment else None,
         notice=notice,
         errors=list(errors),
+        inline=inline,
+        urls={key: make(response.pk) for key, make in (makers or card_url_makers()).items()},
     )
 
 
 def render_card(request, response: Response, **kwargs):
     """The card of one response, fetched afresh (for htmx swaps)."""
     fresh = response_for_card(assessment=response.assessment, pk=response.pk)
-    return render(request, "evaluations/fill/_card.html", {"card": build_card(request.user, fresh, **kwargs)})
+    card = build_card(request.user, fresh, **kwargs)
+    return render(request, "evaluations/fill/_card.html", {"card": card, "labels": card_labels()})
 
 
 def visible_assessment(request, pk) -> Assessment:
@@ -104,7 +160,8 @@ def _page_url(assessment: Assessment, tatanan: Tatanan | None) -> str:
 def render_fill_page(request, assessment: Assessment, tatanan: Tatanan | None, *, forms=None, status=200):
     forms = forms or {}
     responses = responses_for_fill(assessment=assessment, tatanan=tatanan)
-    cards = [build_card(request.user, r, form=forms.get(r.pk)) for r in responses]
+    makers = card_url_makers()
+    cards = [build_card(request.user, r, form=forms.get(r.pk), inline=False, makers=makers) for r in responses]
     mine_only = request.GET.get("saya") == "1"
     progress = Progress(
         total=len(responses),
@@ -120,6 +177,7 @@ def render_fill_page(request, assessment: Assessment, tatanan: Tatanan | None, *
         "any_fillable": any(c.editable for c in cards),
         "progress": progress,
         "page_url": _page_url(assessment, tatanan),
+        "labels": card_labels(),
         # A plain POST that failed reloads the page at its top: list the errors there, linked to their fields.
         "error_links": [link for form in forms.values() if form.errors for link in form.error_links()],
     }
@@ -248,7 +306,44 @@ def submit_filled(request, pk, tatanan_pk=None):
     return redirect(_page_url(assessment, tatanan))
 
 
+BLOCKS = {
+    "definisi": "evaluations/fill/_block_definition.html",
+    "riwayat": "evaluations/fill/_block_history.html",
+    "komentar": "evaluations/fill/_block_comments.html",
+    "versi": "evaluations/fill/_block_versions.html",
+}
+
+
+@login_required
+def response_block(request, pk, block):
+    """One closed block of a fill card, loaded when it is opened: a fragment for htmx, a page without
+    JavaScript. Anyone who sees the response sees it (the fill page shows it to them); else 404."""
+    template = BLOCKS.get(block)
+    if template is None:
+        raise Http404
+    visible = get_for_user_or_404(responses_visible_to(request.user).select_related("assessment"), pk=pk)
+    response = response_for_card(assessment=visible.assessment, pk=pk)
+    evidence = None
+    if block == "versi":
+        evidence = next((e for e in response.evidence.all() if str(e.pk) == request.GET.get("bukti")), None)
+        if evidence is None:
+            raise Http404
+    can_comment = can_comment_response(request.user, response)
+    context = {
+        "r": response,
+        "ind": response.indicator,
+        "ev": evidence,
+        "comment_form": CommentForm(prefix=f"c{response.pk}") if can_comment else None,
+        "block_template": template,
+        "back_url": fill_url(response),
+    }
+    if request.htmx:
+        return render(request, template, context)
+    return render(request, "evaluations/fill/block_page.html", context)
+
+
 urlpatterns = [
+    path("jawaban/<int:pk>/bagian/<slug:block>/", response_block, name="response-block"),
     path("penilaian/<int:pk>/tatanan/<int:tatanan_pk>/", tatanan_fill, name="tatanan-fill"),
     path("penilaian/<int:pk>/tatanan/<int:tatanan_pk>/ajukan/", submit_filled, name="tatanan-submit"),
     path(

@@ -18,4 +18,7 @@ if env.str("CELERY_BROKER_URL", default="") == "":
         "control_folder": str(_queue / "control"),
         "polling_interval": 0.2,
     }
-STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+if DEBUG:
+    # `make run`: files straight from static/, no collectstatic. With DJANGO_DEBUG=False the base
+    # settings' hashed, immutable names apply (run collectstatic first, as in production).
+    STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405

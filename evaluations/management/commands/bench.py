@@ -38,6 +38,9 @@ class Command(BaseCommand):
         parser.add_argument("--load-seconds", type=int, default=None, help="Seconds per load run (default 10/4).")
         parser.add_argument("--workers", type=int, default=(os.cpu_count() or 1) * 2 + 1, help="gunicorn workers.")
         parser.add_argument("--connections", type=int, default=16, help="Concurrent connections of the load.")
+        parser.add_argument(
+            "--history", type=int, default=0, help="Earlier finished cycles, every regency answered (default 0)."
+        )
 
     def handle(self, *args, **options):
         if settings.SETTINGS_MODULE == BENCH_SETTINGS:
@@ -78,7 +81,7 @@ class Command(BaseCommand):
             "KKS_BENCH_PRIVATE_ROOT": files,
         }
         argv = [sys.executable, os.path.join(settings.BASE_DIR, "manage.py"), "bench", "--db-name", db_name]
-        for name in ("requests", "load_seconds", "workers", "connections"):
+        for name in ("requests", "load_seconds", "workers", "connections", "history"):
             if options.get(name) is not None:
                 argv += [f"--{name.replace('_', '-')}", str(options[name])]
         if options.get("quick"):
@@ -101,7 +104,7 @@ class Command(BaseCommand):
 
     # -- the inner process: build and measure -----------------------------------------------------------
 
-    def _run(self, *, quick, requests, load_seconds, workers, connections, **options):
+    def _run(self, *, quick, requests, load_seconds, workers, connections, history=0, **options):
         from evaluations.benchmark.dataset import Builder
         from evaluations.benchmark.measure import (
             Row,
@@ -119,11 +122,13 @@ class Command(BaseCommand):
         load_seconds = load_seconds or (4 if quick else 10)
         log = self.stderr.write
 
+        log("Collecting static files (hashed names, as in production) ...")
+        call_command("collectstatic", interactive=False, verbosity=0)
         log(f"Migrating the bench database {settings.DATABASES['default']['NAME']} ...")
         call_command("migrate", verbosity=0)
         log("Building the data set ...")
         built = time.monotonic()
-        data = Builder(quick=quick, log=log).build()
+        data = Builder(quick=quick, log=log, earlier_cycles=history).build()
         build_seconds = time.monotonic() - built
 
         log("Timing pages ...")
@@ -141,7 +146,8 @@ class Command(BaseCommand):
 
         counts = ", ".join(f"{n:,} {label}" for label, n in data.counts.items())
         self.stdout.write("")
-        self.stdout.write(f"KKS bench{' (--quick)' if quick else ''}: {counts}.")
+        flags = "".join(f" {flag}" for flag in ("--quick" * quick, f"--history {history}" * bool(history)) if flag)
+        self.stdout.write(f"KKS bench{f' ({flags.strip()})' if flags else ''}: {counts}.")
         self.stdout.write(f"Regions: {data.sources.get('regions')}; framework: {data.sources.get('framework')}.")
         self.stdout.write(
             f"Machine: {machine_facts()}. Data set built in {build_seconds:.0f} s; "
