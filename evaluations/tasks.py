@@ -39,6 +39,8 @@ def reap_stale_report_jobs() -> int:
 def make_evidence_preview(version_id: int) -> None:
     """Draw the thumbnail of one evidence version; a file that cannot be drawn leaves it "failed"."""
     evidence_preview_make(version_id=version_id)
+
+
 @shared_task(name="evaluations.send_deadline_reminders", ignore_result=True)
 def send_deadline_reminders() -> int:
     """Periodic (Celery beat): reminders before fill and fix deadlines, each sent once."""

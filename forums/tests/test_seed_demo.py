@@ -5,8 +5,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from evaluations.models import Assessment, Cycle, Response, ResponseStatus, StatusChange
 from evaluations.demo import DEMO_PASSWORD, LOGINS
+from evaluations.models import Assessment, Cycle, Response, ResponseStatus, StatusChange
 from forums.models import Body, BodyKind, Membership, Opd, OpdKind, Region, RegionLevel, User
 
 pytestmark = pytest.mark.django_db
