@@ -85,7 +85,7 @@ class AssessmentScores:
 
 
 @dataclass(frozen=True)
-class _Sums:
+class ResponseSums:
     """What the aggregate query gives for one assessment and one tatanan (or kelembagaan)."""
 
     filled: int
@@ -116,7 +116,9 @@ def _tatanan_of(framework_ids: set[int], tatanan: list[Tatanan] | None) -> dict[
     return by_framework
 
 
-def response_sums(assessment_ids: Sequence[int], bases: Sequence[str] = BASES) -> dict[int, dict[int | None, _Sums]]:
+def response_sums(
+    assessment_ids: Sequence[int], bases: Sequence[str] = BASES
+) -> dict[int, dict[int | None, ResponseSums]]:
     """The loader: per assessment and tatanan (None: kelembagaan) the filled count, per basis the number of
     positive values and their sum, and the review states, in one aggregate query."""
     rows = (
@@ -138,9 +140,9 @@ def response_sums(assessment_ids: Sequence[int], bases: Sequence[str] = BASES) -
         cursor.execute(sql, params)
         fetched = cursor.fetchall()
     n = len(bases)
-    result: dict[int, dict[int | None, _Sums]] = defaultdict(dict)
+    result: dict[int, dict[int | None, ResponseSums]] = defaultdict(dict)
     for assessment_id, tatanan_id, *values in fetched:
-        result[assessment_id][tatanan_id] = _Sums(
+        result[assessment_id][tatanan_id] = ResponseSums(
             filled=values[0],
             positive=dict(zip(bases, values[1 : 1 + n], strict=True)),
             total=dict(zip(bases, values[1 + n : 1 + 2 * n], strict=True)),
@@ -175,7 +177,7 @@ def scores_for_assessments(
     sums = response_sums([a.pk for a in assessments], bases)
     facts = paripurna_facts(assessments)
     policies: dict[int, scoring.ScoringPolicy] = {}
-    empty = _Sums(0, dict.fromkeys(bases, 0), dict.fromkeys(bases, 0), (0, 0, 0, 0))
+    empty = ResponseSums(0, dict.fromkeys(bases, 0), dict.fromkeys(bases, 0), (0, 0, 0, 0))
 
     result = {}
     for a in assessments:
@@ -224,6 +226,7 @@ __all__ = [
     "BASES",
     "AssessmentScores",
     "IndicatorKind",
+    "ResponseSums",
     "TatananRow",
     "assessment_scores",
     "response_sums",
