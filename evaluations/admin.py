@@ -19,6 +19,7 @@ from .models import (
     Notification,
     ReportJob,
     Response,
+    ReviewNote,
     RevisionReason,
     StatusChange,
 )
@@ -148,6 +149,14 @@ class StatusChangeAdmin(AppendOnlyAdmin):
 @admin.register(Comment)
 class CommentAdmin(AppendOnlyAdmin):
     list_display = ("response", "author", "created_at")
+
+
+@admin.register(ReviewNote)
+class ReviewNoteAdmin(AppendOnlyAdmin):
+    """Reviewers' internal notes: read-only here too, and their response cannot be deleted from under them."""
+
+    list_display = ("response", "stage", "author", "created_at")
+    list_filter = ("stage",)
 
 
 EVIDENCE_VERSION_FIELDS = (

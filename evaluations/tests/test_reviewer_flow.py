@@ -302,3 +302,11 @@ def test_a_reviewer_limited_to_a_tatanan_sees_decides_and_is_told_only_about_it(
     assert "K-01" not in html  # kelembagaan has no tatanan: left to unlimited reviewers
     assert 'name="decision"' not in client.get(f"/verifikasi/{two.pk}/").content.decode()
     assert t2.pk  # the other tatanan exists and is simply not chosen
+
+
+def test_the_admin_chooses_the_tatanan_of_a_reviewer(admin_client, framework, regency):
+    limited = UserFactory(role="national_verifier", username="tim_kemenpupr")
+    t1 = framework.tatanan.get(number=1)
+    page = admin_client.get(f"/admin/forums/user/{limited.pk}/change/").content.decode()
+    assert 'name="review_tatanan"' in page
+    assert f'value="{t1.pk}"' in page
