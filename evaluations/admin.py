@@ -20,6 +20,7 @@ from .models import (
     OfficialResult,
     ReportJob,
     Response,
+    ReviewNote,
     RevisionReason,
     SentReminder,
     StatusChange,
@@ -163,6 +164,14 @@ class StatusChangeAdmin(AppendOnlyAdmin):
 @admin.register(Comment)
 class CommentAdmin(AppendOnlyAdmin):
     list_display = ("response", "author", "created_at")
+
+
+@admin.register(ReviewNote)
+class ReviewNoteAdmin(AppendOnlyAdmin):
+    """Reviewers' internal notes: read-only here too, and their response cannot be deleted from under them."""
+
+    list_display = ("response", "stage", "author", "created_at")
+    list_filter = ("stage",)
 
 
 EVIDENCE_VERSION_FIELDS = (

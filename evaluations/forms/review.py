@@ -111,3 +111,11 @@ class QueueFilterForm(forms.Form):
         self.fields["opd"].queryset = OpdKind.objects.filter(
             pk__in=waiting.values("indicator__responsible_opd_kinds")
         ).order_by("name")
+
+
+class ReviewNoteForm(forms.Form):
+    body = textlimits.TextAreaField(
+        label=_("Tambah catatan internal"),
+        max_length=textlimits.REVIEW_NOTE,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

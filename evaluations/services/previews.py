@@ -68,6 +68,26 @@ def evidence_preview_schedule(*, version: EvidenceVersion) -> EvidencePreview | 
     return preview
 
 
+@transaction.atomic
+def evidence_previews_backfill(*, retry_failed: bool = False) -> int:
+    """Schedule the previews of image and PDF versions that have none (stored before previews existed), and
+    with ``retry_failed`` those that failed; returns how many were queued."""
+    versions = EvidenceVersion.objects.filter(content_type__in=INLINE_TYPES)
+    missing = versions.filter(preview__isnull=True)
+    queued = 0
+    for version in missing.only("pk", "content_type").iterator():
+        evidence_preview_schedule(version=version)
+        queued += 1
+    if retry_failed:
+        failed = EvidencePreview.objects.filter(status=PreviewStatus.FAILED)
+        ids = list(failed.values_list("version_id", flat=True))
+        failed.update(status=PreviewStatus.PENDING, error="")
+        for version_id in ids:
+            transaction.on_commit(partial(_enqueue, version_id))
+        queued += len(ids)
+    return queued
+
+
 def _image_preview(data: bytes) -> Image.Image:
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)

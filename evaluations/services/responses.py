@@ -257,7 +257,7 @@ def response_review(
     else:
         raise WorkflowError(_("Keputusan tidak dikenal."))
     if internal_note:
-        ReviewNote.objects.create(response=locked, stage=stage, author=actor, body=internal_note)
+        ReviewNote.objects.create(response=locked, stage=stage, author=actor, body=internal_note)  # checked above
     assessment_sync_status(assessment=locked.assessment, actor=actor)
     return locked
 

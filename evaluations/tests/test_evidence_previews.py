@@ -189,3 +189,26 @@ def test_review_and_fill_pages_show_the_thumbnail_hash_and_version(
         assert f'title="{version.sha256}"' in page
         assert f"{version.sha256[:12]}…" in page
         assert "versi 1" in page
+
+
+def test_the_command_queues_missing_and_failed_previews(response, coordinator, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    with django_capture_on_commit_callbacks(execute=False):
+        old = evidence_add(response=response, uploaded=samples.upload("lama.png", _big_png()), actor=coordinator)
+        sheet = evidence_add(
+            response=response, uploaded=samples.upload("d.xlsx", samples.xlsx_bytes()), actor=coordinator
+        )
+    EvidencePreview.objects.filter(version=old.current).delete()  # stored before previews existed
+    failed = _upload(response, coordinator, "rusak.png", samples.png_bytes(), django_capture_on_commit_callbacks)
+    EvidencePreview.objects.filter(version=failed).update(status=PreviewStatus.FAILED, error="x")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("make_evidence_previews")
+    assert EvidencePreview.objects.get(version=old.current).status == PreviewStatus.READY
+    assert not EvidencePreview.objects.filter(version=sheet.current).exists()
+    assert EvidencePreview.objects.get(version=failed).status == PreviewStatus.FAILED  # left alone without the flag
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("make_evidence_previews", "--retry-failed")
+    assert EvidencePreview.objects.get(version=failed).status == PreviewStatus.READY

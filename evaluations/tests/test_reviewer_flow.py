@@ -302,3 +302,37 @@ def test_a_reviewer_limited_to_a_tatanan_sees_decides_and_is_told_only_about_it(
     assert "K-01" not in html  # kelembagaan has no tatanan: left to unlimited reviewers
     assert 'name="decision"' not in client.get(f"/verifikasi/{two.pk}/").content.decode()
     assert t2.pk  # the other tatanan exists and is simply not chosen
+
+
+def test_the_admin_chooses_the_tatanan_of_a_reviewer(admin_client, framework, regency):
+    limited = UserFactory(role="national_verifier", username="tim_kemenpupr")
+    t1 = framework.tatanan.get(number=1)
+    page = admin_client.get(f"/admin/forums/user/{limited.pk}/change/").content.decode()
+    assert 'name="review_tatanan"' in page
+    assert f'value="{t1.pk}"' in page
+
+
+def test_a_reviewer_adds_an_internal_note_without_deciding(
+    client, assessment, coordinator, reviewer, provincial, outsider
+):
+    response = _tatanan_responses(assessment, 1)[0]
+    submitted(response, coordinator)
+    url = f"/verifikasi/{response.pk}/catatan-internal/"
+
+    client.force_login(reviewer)
+    assert 'name="rn-body"' in client.get(f"/verifikasi/{response.pk}/").content.decode()
+    empty = client.post(url, {"rn-body": "  "})
+    assert empty.status_code == 200
+    assert 'name="rn-body"' in empty.content.decode()
+    assert not ReviewNote.objects.exists()
+    saved = client.post(url, {"rn-body": "Cek ke puskesmas minggu depan."})
+    assert saved.status_code == 302
+    note = ReviewNote.objects.get()
+    assert (note.stage, note.author, note.body) == ("kabupaten", reviewer, "Cek ke puskesmas minggu depan.")
+    assert fresh(response).status == ResponseStatus.SUBMITTED  # no decision
+
+    for user, status in ((coordinator, 403), (provincial, 403), (outsider, 404)):
+        client.force_login(user)
+        assert client.post(url, {"rn-body": "x"}).status_code == status, user.username
+        assert 'name="rn-body"' not in client.get(f"/verifikasi/{response.pk}/").content.decode()
+    assert ReviewNote.objects.count() == 1

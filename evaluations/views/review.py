@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from evaluations.forms.responses import CommentForm
-from evaluations.forms.review import QueueFilterForm, ReviewForm
+from evaluations.forms.review import QueueFilterForm, ReviewForm, ReviewNoteForm
 from evaluations.models import ResponseStatus
 from evaluations.selectors.fill import decorate, with_card_data
 from evaluations.selectors.queue import review_queue, waiting_for
@@ -28,6 +28,7 @@ from evaluations.services.cycles import REVIEW_WINDOW, WINDOW_LABELS, review_win
 from evaluations.services.errors import NoEvidenceNotConfirmed, StaleVersion, WorkflowError
 from evaluations.services.guards import WAITING, require_version, was_accepted
 from evaluations.services.responses import response_review, response_review_accept_many
+from evaluations.services.review_notes import review_note_add
 from forums.permissions import (
     REVIEWER_ROLES,
     can_add_review_note,
@@ -94,7 +95,7 @@ def _visible_response(request, pk):
     )
 
 
-def _render_review(request, response, *, form=None, status=200):
+def _render_review(request, response, *, form=None, note_form=None, status=200):
     _form, _filters, filter_query = _queue_filters(request)
     waiting = response.status in WAITING
     can_review = waiting and can_review_response(request.user, response)
@@ -125,8 +126,10 @@ def _render_review(request, response, *, form=None, status=200):
         "shows_review_notes": bool(review_note_stages_visible_to(request.user, response.assessment.regency)),
         "since": changes_since_sent_back(response),
     }
-    if form is not None and not can_add_review_note(request.user, response):
+    may_note = can_add_review_note(request.user, response)
+    if form is not None and not may_note:
         form.fields.pop("internal_note", None)
+    context["note_form"] = (note_form or ReviewNoteForm(prefix="rn")) if may_note else None
     return render(request, "evaluations/review/detail.html", context, status=status)
 
 
@@ -191,6 +194,26 @@ def review_decide(request, pk):
         messages.info(request, _("Tidak ada lagi yang menunggu verifikasi Anda di antrean ini."))
         return redirect(_with_query(reverse("evaluations:review-queue"), filter_query))
     return redirect(_with_query(reverse("evaluations:review-detail", args=[following.pk]), filter_query))
+
+
+@login_required
+@require_POST
+def review_note_add_view(request, pk):
+    """An internal note without a decision (reviewers of the response's stage)."""
+    response = _visible_response(request, pk)
+    if not can_add_review_note(request.user, response):
+        raise PermissionDenied
+    _filter_form, _filters, filter_query = _queue_filters(request)
+    form = ReviewNoteForm(request.POST, prefix="rn")
+    if form.is_valid():
+        try:
+            review_note_add(response=response, body=form.cleaned_data["body"], actor=request.user)
+        except WorkflowError as error:
+            form.add_error("body", error)
+    if not form.is_valid():
+        return _render_review(request, response, note_form=form)
+    messages.success(request, _("Catatan internal disimpan."))
+    return redirect(_with_query(reverse("evaluations:review-detail", args=[response.pk]), filter_query))
 
 
 def _selected_pks(request) -> list[int]:
@@ -259,6 +282,7 @@ urlpatterns = [
     path("verifikasi/", review_queue_view, name="review-queue"),
     path("verifikasi/<int:pk>/", review_detail, name="review-detail"),
     path("verifikasi/<int:pk>/putuskan/", review_decide, name="review-decide"),
+    path("verifikasi/<int:pk>/catatan-internal/", review_note_add_view, name="review-note-add"),
     path("verifikasi/terima-banyak/", review_bulk_confirm, name="review-bulk-confirm"),
     path("verifikasi/terima-banyak/simpan/", review_bulk_accept, name="review-bulk-accept"),
 ]
