@@ -3,7 +3,7 @@ from django.contrib.auth.views import LoginView, PasswordResetView
 from django.urls import include, path
 
 from forums.views.invitation import InvitationConfirmView
-from forums.views.profile import my_account
+from forums.views.profile import my_account, set_language
 
 from . import views
 from .forms import AdminLoginForm, LoginForm
@@ -29,6 +29,7 @@ urlpatterns = [
     path("akun/undangan/<uidb64>/<token>/", InvitationConfirmView.as_view(), name="invitation-confirm"),
     path("akun/saya/", my_account, name="my-account"),
     path("akun/", include("django.contrib.auth.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("lembaga/", include("forums.urls")),
     path("pengguna/", include("forums.account_urls")),
