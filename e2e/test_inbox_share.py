@@ -1,5 +1,6 @@
 """A coordinator on a phone chooses English on "Akun saya", then finds a sent-back notice in English in the
-inbox with a text to copy and a "Share to WhatsApp" link (a plain wa.me share link, not followed here)."""
+inbox with a text to copy (a button copies it) and a "Share to WhatsApp" link (a plain wa.me share link,
+not followed here)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_english_notice_shared_from_the_inbox_on_a_phone(journey, coordinator, reviewer, session_page, live_server):
-    page = session_page(coordinator, **PHONE)
+    page = session_page(coordinator, **PHONE, permissions=["clipboard-read", "clipboard-write"])
     page.goto(f"{live_server.url}/akun/saya/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Akun saya")
     axe_check(page, context="my account, phone")
@@ -48,5 +49,8 @@ def test_english_notice_shared_from_the_inbox_on_a_phone(journey, coordinator, r
     href = urlsplit(share.get_attribute("href"))
     assert (href.scheme, href.netloc) == ("https", "wa.me")
     assert parse_qs(href.query)["text"] == [text]
+    item.get_by_role("button", name="Copy text").click()
+    expect(item.get_by_role("status")).to_have_text("Text copied.")
+    assert page.evaluate("navigator.clipboard.readText()") == text
     axe_check(page, context="inbox with the share box open, phone")
     screenshot(page, "phone-inbox-share", full_page=True)
