@@ -5,7 +5,7 @@ from django.urls import include, path
 from api.v1 import api as api_v1
 from evaluations.views.home import home
 from forums.views.invitation import InvitationConfirmView
-from forums.views.profile import my_account
+from forums.views.profile import my_account, set_language
 
 from . import views
 from .forms import AdminLoginForm, LoginForm
@@ -32,6 +32,7 @@ urlpatterns = [
     path("akun/token-api/", include("api.urls")),
     path("akun/saya/", my_account, name="my-account"),
     path("akun/", include("django.contrib.auth.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("lembaga/", include("forums.urls")),
     path("pengguna/", include("forums.account_urls")),

@@ -227,3 +227,6 @@ def test_each_inbox_item_offers_its_text_and_link_to_copy_and_a_whatsapp_share_l
     assert (share.netloc, share.path) == ("wa.me", "/")
     assert parse_qs(share.query)["text"] == [text]
     assert "Bagikan ke WhatsApp" in page
+    # The copy button needs JavaScript: hidden until static/js/kks.js shows it (the box is selectable anyway).
+    assert f'data-copy="share-{notice.pk}"' in page
+    assert re.search(rf'<button [^>]*data-copy="share-{notice.pk}"[^>]* hidden>', page)

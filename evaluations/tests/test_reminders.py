@@ -204,3 +204,13 @@ def test_the_daily_digest_goes_once_a_day_to_officers_and_reviewers_with_somethi
         assert digests_send() == 0
     with at(morning + datetime.timedelta(days=1)):
         assert digests_send() == 2
+
+
+def test_the_beat_tasks_call_the_services(due_cycle, assessment, coordinator, opd_officer, reviewer):
+    from evaluations import tasks
+
+    with at(DEADLINE - datetime.timedelta(days=1)):
+        assert tasks.send_deadline_reminders.delay().get() == 2
+        assert tasks.send_daily_digests.delay().get() == 1  # the officer; nothing waits for the reviewer
+        assert tasks.send_deadline_reminders.delay().get() == 0
+        assert tasks.send_daily_digests.delay().get() == 0

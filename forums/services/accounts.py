@@ -35,6 +35,7 @@ from forums.permissions import (
     role_of,
     roles_assignable_by,
 )
+from kks.audit import recorded_by
 from kks.workflow import JobStatus
 
 logger = logging.getLogger(__name__)
@@ -239,9 +240,6 @@ def user_reactivate(*, user: User, actor) -> User:
     return user
 
 
-# --- invitations -------------------------------------------------------------
-
-
 @transaction.atomic
 def user_language_set(*, user: User, language: str, actor) -> User:
     """A person chooses the language of their notifications and e-mails (only their own)."""
@@ -251,8 +249,11 @@ def user_language_set(*, user: User, language: str, actor) -> User:
         raise ValidationError({"language": _("Bahasa tidak dikenal.")})
     if user.language != language:
         user.language = language
-        user.save(update_fields=["language"])
+        recorded_by(user, actor).save(update_fields=["language"])
     return user
+
+
+# --- invitations -------------------------------------------------------------
 
 
 def invitation_path(user: User) -> str:

@@ -51,3 +51,22 @@ def test_the_account_page_needs_a_login(client):
 def test_the_navigation_links_the_account_page(client, coordinator):
     client.force_login(coordinator)
     assert 'href="/akun/saya/"' in client.get("/").content.decode()
+
+
+def test_the_language_switch_of_the_pages_also_sets_the_notification_language(client, coordinator):
+    client.force_login(coordinator)
+    switched = client.post("/i18n/setlang/", {"language": "en", "next": "/kotak-masuk/"})
+    assert switched.status_code == 302
+    assert switched["Location"] == "/kotak-masuk/"
+    assert switched.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
+    coordinator.refresh_from_db()
+    assert coordinator.language == "en"
+    client.post("/i18n/setlang/", {"language": "xx", "next": "/"})
+    coordinator.refresh_from_db()
+    assert coordinator.language == "en"
+
+
+def test_an_anonymous_visitor_can_still_switch_the_language(client):
+    switched = client.post("/i18n/setlang/", {"language": "en", "next": "/akun/login/"})
+    assert switched.status_code == 302
+    assert switched.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -11,6 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django.views.i18n import set_language as django_set_language
 
 from forums.models import Language
 from forums.services.accounts import user_language_set
@@ -50,3 +54,16 @@ def my_account(request):
             )
             return response
     return render(request, "forums/my_account.html", {"form": form, "account": user})
+
+
+@require_POST
+def set_language(request):
+    """The language switch of every page: Django's own view, and for a logged-in person also their stored
+    choice, so their notifications and e-mails follow the language they read the pages in."""
+    response = django_set_language(request)
+    language = request.POST.get("language", "")
+    user = request.user
+    if user.is_authenticated and user.is_active and language != user.language:
+        with suppress(ValidationError):  # an unknown code: Django's view has already ignored it
+            user_language_set(user=user, language=language, actor=user)
+    return response

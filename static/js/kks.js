@@ -13,3 +13,25 @@
     if (field && typeof field.focus === "function") { field.focus({preventScroll: true}); }
   });
 })();
+
+/* "Salin" buttons (hidden without JavaScript, where the text box is selected and copied by hand):
+   copy the text of the box named by data-copy, and say so next to the button. */
+(function () {
+  "use strict";
+  function ready() {
+    document.querySelectorAll("button[data-copy]").forEach(function (button) {
+      var box = document.getElementById(button.getAttribute("data-copy"));
+      if (!box || !navigator.clipboard) { return; }
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var status = document.getElementById(button.getAttribute("aria-describedby"));
+        navigator.clipboard.writeText(box.value).then(function () {
+          if (status) { status.textContent = button.getAttribute("data-copied"); }
+        }, function () {
+          box.select();
+        });
+      });
+    });
+  }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", ready); } else { ready(); }
+})();
