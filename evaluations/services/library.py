@@ -189,6 +189,22 @@ def document_link(*, document: Document, responses: Sequence[Response], actor: U
     return linked
 
 
+def library_link_instead(*, response: Response, checked: CheckedUpload, actor: User) -> Evidence | None:
+    """For a file uploaded on a card: when the regency's library already holds it, link that document
+    (once) instead of storing a copy, and return the link; None when the file is new to the library.
+
+    Called by response_save inside its transaction, with ``response`` locked and fillable by ``actor``.
+    """
+    document = document_with_hash(regency=response.assessment.regency, sha256=checked.sha256)
+    if document is None or not can_link_document(actor, document, response):
+        return None
+    existing = Evidence.objects.filter(response=response, document=document, withdrawn_at=None).first()
+    if existing is not None:
+        return existing
+    document = Document.objects.select_related("current").get(pk=document.pk)
+    return _link(document, response, actor=actor, carried=False)
+
+
 def _previous_assessment(assessment: Assessment) -> Assessment | None:
     cycle = assessment.cycle
     earlier = Q(cycle__year__lt=cycle.year) | Q(cycle__year=cycle.year, cycle__created_at__lt=cycle.created_at)

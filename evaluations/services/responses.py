@@ -22,7 +22,7 @@ from evaluations.models import Response, ResponseStatus, ReviewNote, RevisionRea
 from forums.models import User
 from forums.permissions import can_fill_response, can_review_stage, may_decide, reviews_indicator
 from kks.audit import recorded_by
-from kks.uploads import CheckedUpload
+from kks.uploads import CheckedUpload, check_upload
 from tatanan import scoring
 
 from . import notifications
@@ -31,6 +31,7 @@ from .cycles import fill_window_open, require_review_window, revision_deadline
 from .errors import InvalidTransition, NoEvidenceNotConfirmed, SeparationOfDuties, WorkflowError, require_lengths
 from .evidence import evidence_add
 from .guards import EDITABLE, WAITING, lock_response, require_fillable, require_version
+from .library import library_link_instead
 
 ACCEPT = "accept"
 REVISE = "revise"
@@ -124,6 +125,9 @@ def response_save(
     added = []
     try:
         for uploaded, checked in uploads:
+            checked = checked or check_upload(uploaded)
+            if library_link_instead(response=locked, checked=checked, actor=actor) is not None:
+                continue  # already in the regency's library: linked, no second copy stored
             title = evidence_title
             if evidence_title and len(uploads) > 1:
                 title = f"{evidence_title} ({(checked.original_name if checked else uploaded.name)})"

@@ -223,3 +223,23 @@ def test_fill_card_offers_the_library(client, coordinator, assessment):
     assert f"{reverse('evaluations:library', args=[assessment.regency_id])}?jawaban={response.pk}" in page
     library = client.get(reverse("evaluations:library", args=[assessment.regency_id]), {"jawaban": response.pk})
     assert response.indicator.code in library.content.decode()
+
+
+def test_a_card_upload_of_a_file_already_in_the_library_links_the_document_instead(client, coordinator, assessment):
+    content = samples.pdf_bytes()
+    document = _document(assessment.regency, coordinator, content, title="SK di pustaka")
+    response = _responses(assessment, 1)[0]
+    client.force_login(coordinator)
+    saved = client.post(
+        reverse("evaluations:response-save", args=[response.pk]),
+        {
+            f"r{response.pk}-version": response.version,
+            f"r{response.pk}-value": "50",
+            f"r{response.pk}-evidence_files": [samples.upload("salinan-sk.pdf", content)],
+            "action": "save",
+        },
+    )
+    assert saved.status_code == 302
+    evidence = Evidence.objects.get(response=response)
+    assert (evidence.document, evidence.title) == (document, "SK di pustaka")
+    assert evidence.current.file.name == document.current.file.name  # no second copy stored

@@ -90,7 +90,8 @@ TARGETS: dict[str, Callable[..., None]] = {
 
 
 def upload_dir() -> str:
-    return os.path.join(settings.MEDIA_ROOT, "tus")
+    """Where unfinished uploads wait: KKS_TUS_DIR, by default a private folder beside the stored files."""
+    return getattr(settings, "KKS_TUS_DIR", "") or os.path.join(settings.MEDIA_ROOT, "tus")
 
 
 def part_path(session: UploadSession) -> str:

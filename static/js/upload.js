@@ -155,7 +155,8 @@
           hidden.setAttribute("data-tus-id", "");
           form.appendChild(hidden);
         });
-        inputs.forEach(function (input) { input.value = ""; });
+        // The ids stand for the files now: empty the inputs (no longer required, so the form can be sent).
+        inputs.forEach(function (input) { input.value = ""; input.required = false; });
         show(form, 1, text(form, "done", ""));
         resubmit(form, submitter);
       });
