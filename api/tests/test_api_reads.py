@@ -125,3 +125,25 @@ def test_huge_or_negative_ids_are_answered_not_crashed(client, national, assessm
     assert call(client, "GET", "/assessments/" + "9" * 30, secret).status_code == 404  # past bigint
     assert call(client, "GET", "/responses/-1", secret).status_code == 404
     assert call(client, "GET", "/responses/abc", secret).status_code == 422
+
+
+@pytest.mark.parametrize("path", ["/assessments/{a}/responses", "/assessments/{a}", "/frameworks/{fw}", "/assessments"])
+def test_reads_cost_a_fixed_number_of_queries(
+    client, assessment, framework, opd_officer, path, django_assert_max_num_queries
+):
+    from evaluations.models import Response
+    from tatanan.tests.factories import IndicatorFactory
+
+    secret = token_for(opd_officer)
+    url = path.format(a=assessment.pk, fw=framework.code)
+    call(client, "GET", url, secret)  # the use stamp is written once a minute: not in the count below
+    with django_assert_max_num_queries(14) as few:
+        assert call(client, "GET", url, secret).status_code == 200
+    tatanan = framework.tatanan.first()
+    for n in range(20):  # many more indicators and responses: the same number of queries
+        indicator = IndicatorFactory(
+            framework=framework, tatanan=tatanan, number=100 + n, code=f"X-{n}", sort_order=100 + n
+        )
+        Response.objects.create(assessment=assessment, indicator=indicator)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert call(client, "GET", url, secret).status_code == 200
