@@ -1,11 +1,25 @@
 """URL map of the evaluations app; each views module owns its patterns."""
 
-from .views import assessments, audit, comments, cycles, dossiers, evidence, fill, inbox, mine, reports, review
+from .views import (
+    assessments,
+    assignments,
+    audit,
+    comments,
+    cycles,
+    dossiers,
+    evidence,
+    fill,
+    inbox,
+    mine,
+    reports,
+    review,
+)
 
 app_name = "evaluations"
 
 urlpatterns = [
     *assessments.urlpatterns,
+    *assignments.urlpatterns,
     *fill.urlpatterns,
     *mine.urlpatterns,
     *evidence.urlpatterns,

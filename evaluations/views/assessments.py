@@ -17,7 +17,7 @@ from evaluations.selectors.scores import assessment_scores
 from evaluations.services.assessments import GENERAL_FIELDS, assessment_update_general
 from evaluations.services.cycles import SELF_ASSESSMENT, window_is_open, window_states
 from evaluations.services.errors import WorkflowError
-from forums.permissions import can_edit_assessment, can_request_dossier, can_view_audit
+from forums.permissions import can_assign_opds, can_edit_assessment, can_request_dossier, can_view_audit
 
 from .fill import visible_assessment
 
@@ -41,6 +41,7 @@ def _render(request, assessment, *, form=None, status=200):
         "form": form if can_edit else None,
         "can_request_dossier": can_request_dossier(request.user, assessment),
         "can_view_audit": can_view_audit(request.user, assessment),
+        "can_assign_opds": can_assign_opds(request.user, assessment),
     }
     return render(request, "evaluations/assessment_detail.html", context, status=status)
 

@@ -383,9 +383,9 @@ def user_transfer(
         .filter(_open_response_q())
         .update(recipient=successor)
     )
-    jobs = report_jobs.filter(
-        requested_by=predecessor, status__in=[JobStatus.QUEUED, JobStatus.RENDERING]
-    ).update(requested_by=successor)
+    jobs = report_jobs.filter(requested_by=predecessor, status__in=[JobStatus.QUEUED, JobStatus.RENDERING]).update(
+        requested_by=successor
+    )
     predecessor.is_active = False
     predecessor.save(update_fields=["is_active"])
     return UserTransfer.objects.create(
