@@ -130,7 +130,7 @@ def test_the_page_assigns_and_shows_the_choice(client, assessment, response, coo
     assert answer.redirect_chain[-1] == (url, 302)
     assert IndicatorAssignment.objects.get().opd == bappeda
     assert p.can_fill_response(bappeda_officer, _fresh(response))
-    assert b'selected>Bappeda' in answer.content
+    assert b"selected>Bappeda" in answer.content
 
 
 def test_the_page_refuses_an_opd_of_another_regency(client, assessment, response, coordinator, other_regency):
