@@ -6,6 +6,7 @@ and ``outsider`` (a coordinator of regency B in another province).
 """
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -36,10 +37,10 @@ def _default_language():
 
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
-    """Under mutation testing (`scripts/mutation policy`) each mutant's pytest run is a forked child and two run
-    at once: each gets a test database of its own, or one child's setup would drop the other's database and the
-    error would count as a kill."""
-    if os.environ.get("MUTANT_UNDER_TEST"):
+    """Under mutation testing (`scripts/mutation policy`, which runs a copy of the project in ``mutants/``) each
+    pytest run is a forked child and two run at once, next to any ordinary test run: each gets a test database of
+    its own, or one run's setup would drop another's database and the error would count as a kill."""
+    if Path(__file__).resolve().parent.name == "mutants":
         from pytest_django.fixtures import _set_suffix_to_test_databases
 
         _set_suffix_to_test_databases(suffix=f"mutant{os.getpid()}")

@@ -198,6 +198,35 @@ class OfficialResult(models.Model):
 
     def __str__(self):
         return f"{self.regency} — {self.cycle}: {self.get_level_display()}"
+class IndicatorAssignment(models.Model):
+    """The regency gives one indicator of its assessment to one of its own OPD: that OPD's officers fill it
+    instead of the OPD of the indicator's responsible kinds (the policy, forums/permissions.py)."""
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("penilaian"), on_delete=models.CASCADE, related_name="opd_assignments"
+    )
+    indicator = models.ForeignKey(
+        "tatanan.Indicator", verbose_name=_("indikator"), on_delete=models.PROTECT, related_name="+"
+    )
+    opd = models.ForeignKey(
+        "forums.Opd", verbose_name=_("OPD penanggung jawab"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("ditetapkan oleh"), on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("ditetapkan pada"))
+    audit = HistoricalRecords(verbose_name=_("riwayat penugasan OPD"))
+
+    class Meta:
+        ordering = ["assessment", "indicator__sort_order"]
+        verbose_name = _("penugasan OPD")
+        verbose_name_plural = _("penugasan OPD")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "indicator"], name="assignment_unique_per_indicator")
+        ]
+
+    def __str__(self):
+        return f"{self.indicator_id} -> {self.opd}"
 
 
 class Response(models.Model):

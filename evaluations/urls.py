@@ -2,6 +2,7 @@
 
 from .views import (
     assessments,
+    assignments,
     audit,
     comments,
     cycles,
@@ -20,6 +21,7 @@ app_name = "evaluations"
 
 urlpatterns = [
     *assessments.urlpatterns,
+    *assignments.urlpatterns,
     *fill.urlpatterns,
     *mine.urlpatterns,
     *evidence.urlpatterns,

@@ -38,11 +38,19 @@ class RegionAdmin(admin.ModelAdmin):
 
 @admin.register(Opd)
 class OpdAdmin(admin.ModelAdmin):
-    list_display = ("name", "short_name", "kind", "regency")
-    list_filter = ("kind",)
+    list_display = ("name", "short_name", "kind_names", "regency")
+    list_filter = ("kinds",)
+    filter_horizontal = ("kinds",)
     search_fields = ("name", "short_name", "regency__name")
     autocomplete_fields = ("regency",)
-    list_select_related = ("kind", "regency")
+    list_select_related = ("regency",)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("kinds")
+
+    @admin.display(description=_("jenis"))
+    def kind_names(self, obj):
+        return ", ".join(kind.name for kind in obj.kinds.all())
 
 
 class MembershipInline(admin.TabularInline):

@@ -133,16 +133,20 @@ class MembershipEndForm(forms.Form):
 class OpdForm(forms.ModelForm):
     class Meta:
         model = Opd
-        fields = ("name", "short_name", "kind")
+        fields = ("name", "short_name", "kinds")
+        widgets = {"kinds": forms.CheckboxSelectMultiple}
         help_texts = {
             "name": _("Nama lengkap, misalnya Dinas Kesehatan Kota Kediri."),
             "short_name": _("Misalnya Dinkes atau Bappeda."),
-            "kind": _("Jenis menentukan indikator yang menjadi tanggung jawab OPD ini."),
+            "kinds": _(
+                "Jenis menentukan indikator yang menjadi tanggung jawab OPD ini; dinas gabungan (misalnya "
+                "Bappeda & PM) memilih semua jenisnya."
+            ),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].queryset = OpdKind.objects.order_by("name")
+        self.fields["kinds"].queryset = OpdKind.objects.order_by("name")
 
     def service_kwargs(self) -> dict:
-        return {name: self.cleaned_data[name] for name in ("name", "short_name", "kind")}
+        return {name: self.cleaned_data[name] for name in ("name", "short_name", "kinds")}

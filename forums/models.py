@@ -88,7 +88,8 @@ class Opd(models.Model):
     """An OPD/SKPD of one kabupaten/kota."""
 
     regency = models.ForeignKey(Region, verbose_name=_("kabupaten/kota"), on_delete=models.PROTECT, related_name="opds")
-    kind = models.ForeignKey(OpdKind, verbose_name=_("jenis"), on_delete=models.PROTECT, related_name="opds")
+    # Several for a merged office ("Bappeda & PM" holds the kinds of both); it fills the indicators of each.
+    kinds = models.ManyToManyField(OpdKind, verbose_name=_("jenis"), related_name="opds")
     name = models.CharField(_("nama"), max_length=200)
     short_name = models.CharField(_("singkatan"), max_length=40, blank=True)
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 
 from kks.workflow import ReportKind, ResponseStatus, Stage
@@ -254,21 +254,20 @@ def can_edit_assessment(user: AnyUser, assessment: Assessment) -> bool:
     return role == Role.FORUM_COORDINATOR and assessment.regency_id == _region_id(user)
 
 
-def opd_responsible_for(user: AnyUser, indicator: Indicator) -> bool:
-    """Whether an OPD officer's OPD kind is responsible for the indicator (uses the prefetch if any)."""
-    opd = _opd(user)
-    if opd is None:
-        return False
-    kind_id = opd.kind_id
-    return any(k.pk == kind_id for k in indicator.responsible_opd_kinds.all())
+def can_assign_opds(user: AnyUser, assessment: Assessment) -> bool:
+    """Give indicators of the assessment to OPD of its regency: who keeps its general data (its forum
+    coordinator, or an admin)."""
+    return can_edit_assessment(user, assessment)
 
 
 # --- filling: one rule -----------------------------------------------------------
 #
 # Who writes a regency's own answers, written once: the roles that fill, and whether the role fills only the
-# indicators its OPD is responsible for (an OPD of that same regency). can_fill_response and the recipients of a
-# response's news (fillers_for_response) derive from it. Admins fill everywhere (and are bound by separation of
-# duties when reviewing).
+# indicators its OPD is responsible for (an OPD of that same regency). Which OPD that is, is written once too
+# (Responsibility): the OPD the regency assigned the indicator to when it did, otherwise every OPD of the regency
+# holding one of the indicator's responsible kinds (an OPD may hold several, a merged office). can_fill_response
+# and the recipients of a response's news (fillers_for_response) derive from both. Admins fill everywhere (and are
+# bound by separation of duties when reviewing).
 
 FILL_RULES: dict[str, bool] = {  # role -> limited to the indicators of the user's OPD
     Role.FORUM_COORDINATOR: False,
@@ -276,23 +275,60 @@ FILL_RULES: dict[str, bool] = {  # role -> limited to the indicators of the user
 }
 
 
+@dataclass(frozen=True)
+class Responsibility:
+    """The OPD that fill one response: ``assigned_opd_id`` when the regency assigned it, else the regency's OPD
+    holding one of ``kind_ids``."""
+
+    regency_id: int
+    assigned_opd_id: int | None
+    kind_ids: frozenset[int]
+
+    def covers(self, opd: Opd) -> bool:
+        if opd.regency_id != self.regency_id:
+            return False
+        if self.assigned_opd_id is not None:
+            return opd.pk == self.assigned_opd_id
+        prefetch_related_objects([opd], "kinds")
+        return any(kind.pk in self.kind_ids for kind in opd.kinds.all())
+
+    def users(self) -> Q:
+        """The same, as a condition on users (by their OPD)."""
+        if self.assigned_opd_id is not None:
+            return Q(opd_id=self.assigned_opd_id, opd__regency_id=self.regency_id)
+        return Q(opd__regency_id=self.regency_id, opd__in=Opd.objects.filter(kinds__in=self.kind_ids))
+
+
+def responsibility_for(response: Response) -> Responsibility:
+    """Uses the prefetches ``assessment__opd_assignments`` and ``indicator__responsible_opd_kinds`` if any."""
+    assessment = response.assessment
+    prefetch_related_objects([assessment], "opd_assignments")
+    assigned = next(
+        (a.opd_id for a in assessment.opd_assignments.all() if a.indicator_id == response.indicator_id), None
+    )
+    kinds = frozenset(kind.pk for kind in response.indicator.responsible_opd_kinds.all())
+    return Responsibility(assessment.regency_id, assigned, kinds)
+
+
+def opd_responsible_for(user: AnyUser, response: Response) -> bool:
+    """Whether the user's OPD fills ``response`` (Responsibility), whatever the user's role."""
+    opd = _opd(user)
+    return opd is not None and responsibility_for(response).covers(opd)
+
+
 def can_fill_response(user: AnyUser, response: Response) -> bool:
-    """Write the regency's own answer: coordinator for any indicator, OPD officer for its indicators."""
+    """Write the regency's own answer: coordinator for any indicator, OPD officer for its OPD's indicators."""
     role = role_of(user)
     if role == Role.ADMIN:
         return True
     if role not in FILL_RULES:
         return False
-    regency_id = response.assessment.regency_id
-    if _region_id(user) != regency_id:
+    if _region_id(user) != response.assessment.regency_id:
         return False
     if not FILL_RULES[role]:
         return True
-    # The officer's OPD must belong to the regency too, not only their assigned region.
-    opd = _opd(user)
-    if opd is None or opd.regency_id != regency_id:
-        return False
-    return opd_responsible_for(user, response.indicator)
+    # The officer's OPD must belong to the regency too, not only their assigned region (Responsibility.covers).
+    return opd_responsible_for(user, response)
 
 
 def can_manage_library(user: AnyUser, regency: Region) -> bool:
@@ -321,14 +357,15 @@ def can_link_document(user: AnyUser, document: Document, response: Response) -> 
 
 
 def fillers_for_response(response: Response) -> QuerySet[User]:
-    """Active users who fill ``response`` (from FILL_RULES, admins excluded): recipients of its news."""
+    """Active users who fill ``response`` (from FILL_RULES and Responsibility, admins excluded): recipients of
+    its news."""
     from .models import User
 
     regency_id = response.assessment.regency_id
-    kinds = [k.pk for k in response.indicator.responsible_opd_kinds.all()]
+    by_opd_users = responsibility_for(response).users()
     condition = Q(pk__in=[])
     for role, by_opd in FILL_RULES.items():
-        condition |= Q(role=role, opd__kind_id__in=kinds, opd__regency_id=regency_id) if by_opd else Q(role=role)
+        condition |= Q(role=role) & by_opd_users if by_opd else Q(role=role)
     return User.objects.filter(condition, is_active=True, is_superuser=False, region_id=regency_id)
 
 

@@ -76,7 +76,7 @@ def eligible_member_users(body: Body) -> QuerySet[User]:
 
 
 def opd_list(user, regency: Region) -> QuerySet[Opd]:
-    return opds_visible_to(user).filter(regency=regency).select_related("kind").order_by("name")
+    return opds_visible_to(user).filter(regency=regency).prefetch_related("kinds").order_by("name")
 
 
 def opd_regencies(user) -> QuerySet[Region]:

@@ -324,9 +324,22 @@ class Builder:
         )
         Opd.objects.bulk_create(
             (
-                Opd(regency=r, kind=k, name=f"{k.name} {r.name}"[:200], short_name=k.code[:40])
+                Opd(regency=r, name=f"{k.name} {r.name}"[:200], short_name=k.code[:40])
                 for r in self.regencies
                 for k in kinds
+            ),
+            batch_size=BATCH,
+            ignore_conflicts=True,
+        )
+        # One kind per OPD, found again by its name (bulk_create returns no keys with ignore_conflicts).
+        kind_by_name = {(r.pk, f"{k.name} {r.name}"[:200]): k.pk for r in self.regencies for k in kinds}
+        Opd.kinds.through.objects.bulk_create(
+            (
+                Opd.kinds.through(opd_id=pk, opdkind_id=kind_by_name[(regency_id, name)])
+                for pk, regency_id, name in Opd.objects.filter(regency__in=self.regencies).values_list(
+                    "pk", "regency_id", "name"
+                )
+                if (regency_id, name) in kind_by_name
             ),
             batch_size=BATCH,
             ignore_conflicts=True,

@@ -54,7 +54,8 @@ def health_kind(kinds) -> OpdKind:
 
 
 def opds(regencies, kinds, admin, result) -> dict[tuple[str, int], Opd]:
-    existing = {(o.regency_id, o.kind_id): o for o in Opd.objects.filter(regency__in=regencies)}
+    held = Opd.kinds.through.objects.filter(opd__regency__in=regencies).select_related("opd")
+    existing = {(row.opd.regency_id, row.opdkind_id): row.opd for row in held}
     opds = {}
     for regency in regencies:
         for kind, short in kinds:
@@ -62,7 +63,7 @@ def opds(regencies, kinds, admin, result) -> dict[tuple[str, int], Opd]:
             if opd is None:
                 name = f"{kind.name.removesuffix(' Kabupaten/Kota')} {regency.name}"
                 opd = Opd.objects.filter(regency=regency, name__iexact=name).first() or opd_create(
-                    regency=regency, actor=admin, name=name, short_name=short, kind=kind
+                    regency=regency, actor=admin, name=name, short_name=short, kinds=[kind]
                 )
                 result.count("OPD")
             opds[(regency.code, kind.pk)] = opd

@@ -31,6 +31,7 @@ def _candidates(responses: QuerySet[Response]) -> QuerySet[Response]:
         "indicator", "indicator__tatanan", "assessment", "assessment__cycle", "assessment__regency"
     ).prefetch_related(
         "indicator__responsible_opd_kinds",
+        "assessment__opd_assignments",  # the policy's Responsibility, without a query per response
         Prefetch("history", queryset=revisions.order_by("at", "pk"), to_attr="revisions"),
     )
 

@@ -80,8 +80,10 @@ def opd_progress(assessment: Assessment) -> list[OpdRow]:
     }
     kinds = OpdKind.objects.in_bulk([k for k in by_kind if k is not None])
     opds: dict[int, list[Opd]] = {}
-    for opd in Opd.objects.filter(regency_id=assessment.regency_id, kind_id__in=list(kinds)).order_by("name"):
-        opds.setdefault(opd.kind_id, []).append(opd)
+    # A merged OPD holding several kinds is listed under each of them.
+    held = Opd.kinds.through.objects.filter(opd__regency_id=assessment.regency_id, opdkind_id__in=list(kinds))
+    for kind_id, opd in ((row.opdkind_id, row.opd) for row in held.select_related("opd").order_by("opd__name")):
+        opds.setdefault(kind_id, []).append(opd)
     result = [OpdRow(kinds.get(k) if k else None, opds.get(k, []) if k else [], p) for k, p in by_kind.items()]
     result.sort(key=lambda r: (-r.progress.unsent, -r.progress.revision, r.name))
     return result

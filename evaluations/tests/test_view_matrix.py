@@ -34,6 +34,7 @@ MATRIX = {
     ("GET", "assessment-audit-xlsx"): AUDITORS,
     ("GET", "response-correct"): [403, 403, 403, 403, 403, 200, 404, LOGIN],
     ("GET", "inbox"): [200, 200, 200, 200, 200, 200, 200, LOGIN],
+    ("GET", "assessment-assignments"): [200, 403, 403, 403, 403, 200, 404, LOGIN],
     ("GET", "my-indicators"): [200, 200, 403, 403, 403, 403, 200, LOGIN],  # fillers, each their own
     ("POST", "assessment-general"): [302, 403, 403, 403, 403, 302, 404, LOGIN],
     ("POST", "assessment-paripurna"): [302, 403, 403, 403, 403, 302, 404, LOGIN],  # who fills the general data
@@ -93,6 +94,7 @@ def _request(client, method, name, w):
         "response-correct": ([w["accepted"].pk], {}),
         "inbox": ([], {}),
         "my-indicators": ([], {}),
+        "assessment-assignments": ([a.pk], {}),
         "assessment-general": (
             [a.pk],
             {"odf_kecamatan_count": 1, "odf_village_count": 5, "odf_stop_babs_count": 4, "narrative": "n"},

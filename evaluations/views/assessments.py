@@ -20,7 +20,13 @@ from evaluations.services.assessments import GENERAL_FIELDS, assessment_update_g
 from evaluations.services.awards import PARIPURNA_FIELDS, assessment_update_paripurna
 from evaluations.services.cycles import SELF_ASSESSMENT, window_is_open, window_states
 from evaluations.services.errors import WorkflowError
-from forums.permissions import can_edit_assessment, can_edit_paripurna_data, can_request_dossier, can_view_audit
+from forums.permissions import (
+    can_assign_opds,
+    can_edit_assessment,
+    can_edit_paripurna_data,
+    can_request_dossier,
+    can_view_audit,
+)
 
 from .fill import visible_assessment
 
@@ -51,6 +57,7 @@ def _render(request, assessment, *, form=None, paripurna_form=None, status=200):
         "trend": official_trend(assessment.regency),
         "can_request_dossier": can_request_dossier(request.user, assessment),
         "can_view_audit": can_view_audit(request.user, assessment),
+        "can_assign_opds": can_assign_opds(request.user, assessment),
     }
     return render(request, "evaluations/assessment_detail.html", context, status=status)
 

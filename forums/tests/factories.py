@@ -40,9 +40,15 @@ class OpdFactory(factory.django.DjangoModelFactory):
         model = Opd
 
     regency = factory.SubFactory(RegencyFactory)
-    kind = factory.SubFactory(OpdKindFactory)
     name = factory.Sequence(lambda n: f"Dinas Uji {n}")
     short_name = factory.Sequence(lambda n: f"DU{n}")
+
+    @classmethod
+    def _create(cls, model_class, *args, kind=None, kinds=None, **kwargs):
+        """``kind=`` (one) or ``kinds=`` (several, a merged office); a fresh kind when neither is given."""
+        opd = super()._create(model_class, *args, **kwargs)
+        opd.kinds.set(kinds if kinds is not None else [kind or OpdKindFactory()])
+        return opd
 
 
 class UserFactory(factory.django.DjangoModelFactory):

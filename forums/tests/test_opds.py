@@ -18,20 +18,20 @@ def bappeda_kind(db):
 
 def test_coordinator_adds_an_opd_to_their_regency(coordinator, regency, bappeda_kind):
     opd = opd_create(
-        regency=regency, actor=coordinator, name=" Bappeda Kota Kediri ", short_name="Bappeda", kind=bappeda_kind
+        regency=regency, actor=coordinator, name=" Bappeda Kota Kediri ", short_name="Bappeda", kinds=[bappeda_kind]
     )
 
-    assert (opd.regency, opd.name, opd.kind) == (regency, "Bappeda Kota Kediri", bappeda_kind)
+    assert (opd.regency, opd.name, list(opd.kinds.all())) == (regency, "Bappeda Kota Kediri", [bappeda_kind])
 
 
 def test_opd_names_are_unique_per_regency_ignoring_case(coordinator, regency, opd, opd_kind):
     with pytest.raises(ValidationError) as exc:
-        opd_create(regency=regency, actor=coordinator, name=opd.name.upper(), kind=opd_kind)
+        opd_create(regency=regency, actor=coordinator, name=opd.name.upper(), kinds=[opd_kind])
     assert "name" in exc.value.error_dict
 
 
 def test_the_same_name_is_fine_in_another_regency(admin_user, other_regency, opd, opd_kind):
-    assert opd_create(regency=other_regency, actor=admin_user, name=opd.name, kind=opd_kind).pk
+    assert opd_create(regency=other_regency, actor=admin_user, name=opd.name, kinds=[opd_kind]).pk
 
 
 def test_only_the_coordinator_of_the_regency_or_admin_keeps_opds(
@@ -39,9 +39,9 @@ def test_only_the_coordinator_of_the_regency_or_admin_keeps_opds(
 ):
     for actor in (reviewer, outsider, provincial):
         with pytest.raises(PermissionDenied):
-            opd_create(regency=regency, actor=actor, name="Dinas Baru", kind=opd_kind)
+            opd_create(regency=regency, actor=actor, name="Dinas Baru", kinds=[opd_kind])
         with pytest.raises(PermissionDenied):
-            opd_update(opd=opd, actor=actor, name="Nama Lain", kind=opd_kind)
+            opd_update(opd=opd, actor=actor, name="Nama Lain", kinds=[opd_kind])
 
 
 def test_opd_list_shows_the_regency_opds_only(client, reviewer, regency, opd, other_regency):
@@ -67,7 +67,7 @@ def test_create_page_saves_an_opd(client, coordinator, regency, bappeda_kind):
 
     response = client.post(
         reverse("forums:opd-create", args=[regency.pk]),
-        {"name": "Badan Perencanaan Pembangunan Daerah", "short_name": "Bappeda", "kind": bappeda_kind.pk},
+        {"name": "Badan Perencanaan Pembangunan Daerah", "short_name": "Bappeda", "kinds": [bappeda_kind.pk]},
     )
 
     assert response.status_code == 302
@@ -78,7 +78,7 @@ def test_edit_page_reports_a_duplicate_name_on_the_field(client, coordinator, re
     other = OpdFactory(regency=regency, kind=opd_kind, name="Dinas Pendidikan Kota Kediri")
     client.force_login(coordinator)
 
-    response = client.post(reverse("forums:opd-edit", args=[other.pk]), {"name": opd.name, "kind": opd_kind.pk})
+    response = client.post(reverse("forums:opd-edit", args=[other.pk]), {"name": opd.name, "kinds": [opd_kind.pk]})
 
     assert response.status_code == 200
     assert "name" in response.context["form"].errors

@@ -155,7 +155,7 @@ def test_an_anonymous_user_may_do_nothing(response, body):
 
     anonymous = AnonymousUser()
     _everything_refused(anonymous, response, body)
-    assert not p.opd_responsible_for(anonymous, response.indicator)
+    assert not p.opd_responsible_for(anonymous, response)
     assert not p.may_decide(anonymous, response)
 
 
@@ -178,16 +178,16 @@ def test_only_the_regency_coordinator_edits_its_assessment(assessment, coordinat
 
 def test_an_opd_officer_without_an_opd_fills_nothing(response, regency):
     officer = UserFactory(role=Role.OPD_OFFICER, region=regency, opd=None)
-    assert not p.opd_responsible_for(officer, response.indicator)
+    assert not p.opd_responsible_for(officer, response)
     assert not p.can_fill_response(officer, response)
 
 
 def test_an_opd_officer_fills_the_indicators_of_its_opd_only(assessment, opd_officer, opd):
     from forums.tests.factories import OpdKindFactory
 
-    mine = assessment.responses.filter(indicator__responsible_opd_kinds=opd.kind).first()
+    mine = assessment.responses.filter(indicator__responsible_opd_kinds__in=opd.kinds.all()).first()
     other_kind = OpdKindFactory(code="bappeda", name="Bappeda")
-    theirs = assessment.responses.exclude(indicator__responsible_opd_kinds=opd.kind).first()
+    theirs = assessment.responses.exclude(indicator__responsible_opd_kinds__in=opd.kinds.all()).first()
     theirs.indicator.responsible_opd_kinds.set([other_kind])
     assert p.can_fill_response(opd_officer, mine)
     assert not p.can_fill_response(opd_officer, theirs)

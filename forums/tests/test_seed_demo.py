@@ -50,11 +50,11 @@ def test_seed_demo_builds_the_jawa_timur_demo(framework, client):
     seed(framework)
 
     assert Region.objects.filter(level=RegionLevel.REGENCY).count() == 514
-    users = {u.username: u for u in User.objects.select_related("region", "opd__kind")}
+    users = {u.username: u for u in User.objects.select_related("region", "opd").prefetch_related("opd__kinds")}
     assert set(users) == {login.username for login in LOGINS}
     assert users["koordinator"].region.code == "35.71"
     assert users["pembina_jatim"].region.code == "35"
-    assert users["opd_dinkes"].opd.kind.code == "dinkes"
+    assert [kind.code for kind in users["opd_dinkes"].opd.kinds.all()] == ["dinkes"]
     assert users["admin"].is_superuser
     assert client.login(username="opd_dinkes", password=DEMO_PASSWORD)
 
@@ -116,8 +116,8 @@ def test_seed_demo_on_the_shipped_framework_gives_each_regency_an_opd_per_respon
 
     responsible = OpdKind.objects.filter(indicators__framework__code="kks-2025-r2").distinct()
     for code in ("35.71", "35.06", "35.77"):
-        assert set(responsible) <= {o.kind for o in Opd.objects.filter(regency__code=code).select_related("kind")}
+        assert set(responsible) <= {k for o in Opd.objects.filter(regency__code=code) for k in o.kinds.all()}
     opd_dinkes = User.objects.select_related("opd").get(username="opd_dinkes")
-    assert opd_dinkes.opd.kind.indicators.filter(framework__code="kks-2025-r2").exists()
+    assert opd_dinkes.opd.kinds.get().indicators.filter(framework__code="kks-2025-r2").exists()
     kediri = Assessment.objects.get(regency__code="35.71")
     assert kediri.responses.count() == 152

@@ -32,7 +32,7 @@ def test_the_seat_and_opd_services_refuse_over_long_names(coordinator, forum, re
         membership_add(body=forum, actor=coordinator, person_name="p" * 161, position="Ketua")
     assert "person_name" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        opd_create(regency=regency, actor=coordinator, name="o" * 201, kind=opd_kind)
+        opd_create(regency=regency, actor=coordinator, name="o" * 201, kinds=[opd_kind])
     assert "name" in error.value.message_dict
     assert not Opd.objects.filter(name__startswith="ooo").exists()
 

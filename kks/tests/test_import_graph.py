@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 from collections import defaultdict
+from itertools import pairwise
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -148,7 +149,7 @@ def test_no_import_cycle_between_apps():
     arrows = import_graph()
     cycle = find_cycle(set(arrows))
     if cycle:
-        lines = [f"{a} -> {b}: {', '.join(arrows[(a, b)][:5])}" for a, b in zip(cycle, cycle[1:], strict=False)]
+        lines = [f"{a} -> {b}: {', '.join(arrows[(a, b)][:5])}" for a, b in pairwise(cycle)]
         raise AssertionError("import cycle " + " -> ".join(cycle) + "\n" + "\n".join(lines))
 
 
@@ -167,9 +168,9 @@ def test_higher_models_are_looked_up_only_where_listed():
         rel = path.relative_to(ROOT).as_posix()
         source = rel.split("/")[0]
         for line, label in _registry_lookups(ast.parse(path.read_text(encoding="utf-8"))):
-            if label in LAYERS and LAYERS.index(label) > LAYERS.index(source):
-                if label not in REGISTRY_LOOKUPS.get(rel, set()):
-                    unexpected.append(f"{rel}:{line} {label}")
+            upward = label in LAYERS and LAYERS.index(label) > LAYERS.index(source)
+            if upward and label not in REGISTRY_LOOKUPS.get(rel, set()):
+                unexpected.append(f"{rel}:{line} {label}")
     assert not unexpected, unexpected
     # The list holds no stale entries either.
     for rel, labels in REGISTRY_LOOKUPS.items():
