@@ -232,3 +232,20 @@ def test_an_unknown_basis_is_refused():
     with pytest.raises(ScoringError) as refused:
         ScoringPolicy(band_basis="median")  # type: ignore[arg-type]
     assert refused.value.code == "basis"
+
+
+@pytest.mark.parametrize("streak", [1, 10])
+def test_a_streak_of_1_to_10_is_allowed(streak):
+    assert ScoringPolicy(paripurna_streak=streak).paripurna_streak == streak
+
+
+def test_the_streak_and_basis_refusals_say_what_is_wrong():
+    with pytest.raises(ScoringError, match=r"^the Wistara streak must be 1-10$"):
+        ScoringPolicy(paripurna_streak=0)
+    with pytest.raises(ScoringError, match=r"^unknown band basis 'median'$"):
+        ScoringPolicy(band_basis="median")  # type: ignore[arg-type]
+
+
+def test_a_refusal_of_a_value_names_no_policy_rule():
+    error = ScoringError("value 60 is not on the scale")
+    assert (error.code, error.level, str(error)) == ("", None, "value 60 is not on the scale")
