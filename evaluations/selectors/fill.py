@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from evaluations.models import (
     Assessment,
@@ -42,6 +42,11 @@ def with_card_data(responses: QuerySet[Response]) -> QuerySet[Response]:
 def decorate(response: Response) -> Response:
     """Split the prefetched evidence into active and withdrawn, and find the last send-back."""
     evidence = list(response.evidence.all())
+    # The OPD the regency gave the indicator to, if any (one query per assessment instance, not per card).
+    prefetch_related_objects([response.assessment], "opd_assignments__opd")
+    response.assigned_opd = next(  # type: ignore[attr-defined]
+        (a.opd for a in response.assessment.opd_assignments.all() if a.indicator_id == response.indicator_id), None
+    )
     # Attributes for the templates, added to the instance (not model fields).
     response.active_evidence = [e for e in evidence if e.withdrawn_at is None]  # type: ignore[attr-defined]
     response.withdrawn_evidence = [e for e in evidence if e.withdrawn_at is not None]  # type: ignore[attr-defined]
