@@ -41,9 +41,12 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     pytest run is a forked child and two run at once, next to any ordinary test run: each gets a test database of
     its own, or one run's setup would drop another's database and the error would count as a kill."""
     if Path(__file__).resolve().parent.name == "mutants":
-        from pytest_django.fixtures import _set_suffix_to_test_databases
+        from django.conf import settings
 
-        _set_suffix_to_test_databases(suffix=f"mutant{os.getpid()}")
+        for database in settings.DATABASES.values():
+            if database["ENGINE"].endswith("postgresql"):  # SQLite test databases live in memory anyway
+                # Set, not appended: a forked child inherits the settings its parent's session already changed.
+                database.setdefault("TEST", {})["NAME"] = f"test_{database['NAME']}_mutant{os.getpid()}"
 
 
 @pytest.fixture(scope="session")

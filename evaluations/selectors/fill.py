@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
 
 from evaluations.models import (
@@ -69,6 +69,11 @@ def with_card_data(responses: QuerySet[Response], *, blocks: bool = True) -> Que
 def decorate(response: Response) -> Response:
     """Split the prefetched evidence into active and withdrawn, and find the last send-back."""
     evidence = list(response.evidence.all())
+    # The OPD the regency gave the indicator to, if any (one query per assessment instance, not per card).
+    prefetch_related_objects([response.assessment], "opd_assignments__opd")
+    response.assigned_opd = next(  # type: ignore[attr-defined]
+        (a.opd for a in response.assessment.opd_assignments.all() if a.indicator_id == response.indicator_id), None
+    )
     # Attributes for the templates, added to the instance (not model fields).
     response.active_evidence = [e for e in evidence if e.withdrawn_at is None]  # type: ignore[attr-defined]
     response.withdrawn_evidence = [e for e in evidence if e.withdrawn_at is not None]  # type: ignore[attr-defined]

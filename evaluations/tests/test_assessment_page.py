@@ -151,3 +151,11 @@ def test_assessment_create_adds_one_draft_per_indicator_once(cycle, other_regenc
     assert created.responses.filter(status="draft").count() == cycle.framework.indicators.count() == 8
     with pytest.raises(PermissionDenied):
         assessment_create(cycle=cycle, regency=other_regency, actor=coordinator)
+
+
+def test_progress_per_opd_lists_a_merged_opd_under_each_of_its_kinds(assessment, regency, opd, opd_kind):
+    planning = OpdKindFactory(code="bappeda", name="Bappeda")
+    OpdFactory(regency=regency, kinds=[opd_kind, planning], name="Bappeda & PM Kota Kediri", short_name="Bappeda & PM")
+    Indicator.objects.get(framework=assessment.cycle.framework, code="T1-01").responsible_opd_kinds.set([planning])
+    rows = {row.kind.code: row.name for row in opd_progress(assessment)}
+    assert rows == {"bappeda": "Bappeda & PM", "dinkes": "Bappeda & PM, Dinkes"}

@@ -160,3 +160,15 @@ def test_who_may_post_the_page(request, client, assessment, response, bappeda, p
     answer = client.post(url, {f"opd_{response.indicator_id}": bappeda.pk})
     assert answer.status_code == expected
     assert IndicatorAssignment.objects.exists() is (expected == 302)
+
+
+def test_the_fill_card_names_the_assigned_opd(client, assessment, response, coordinator, bappeda):
+    url = reverse("evaluations:tatanan-fill", args=[assessment.pk, response.indicator.tatanan_id])
+    client.force_login(coordinator)
+    assert "ditetapkan kabupaten/kota" not in client.get(url).content.decode()
+
+    indicator_assignments_set(assessment=assessment, choices={response.indicator_id: bappeda}, actor=coordinator)
+
+    page = client.get(url).content.decode()
+    assert page.count("ditetapkan kabupaten/kota") == 1
+    assert f"<dd>{bappeda} <span" in page

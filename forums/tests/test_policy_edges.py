@@ -286,3 +286,11 @@ def test_only_the_national_admin_manages_framework_files(coordinator, reviewer, 
     assert p.can_manage_frameworks(root)
     for user in (coordinator, reviewer, provincial, national):
         assert not p.can_manage_frameworks(user), user.role
+
+
+def test_only_the_national_admin_corrects_an_accepted_response(response, coordinator, reviewer, national, admin_user):
+    root = UserFactory(username="root", role="", region=None, is_superuser=True, is_staff=True)
+    assert p.can_correct_response(admin_user, response)
+    assert p.can_correct_response(root, response)
+    for user in (coordinator, reviewer, national):
+        assert not p.can_correct_response(user, response), user.role

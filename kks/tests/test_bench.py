@@ -10,6 +10,7 @@ import pytest
 from evaluations.benchmark.dataset import SHAPE, Builder
 from evaluations.benchmark.measure import PAGES, measure_pages, table
 from evaluations.models import Assessment, EvidenceVersion, Response, StatusChange
+from forums.models import Opd
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -49,6 +50,8 @@ def test_builder_answers_every_indicator_of_every_regency(tiny):
     assert EvidenceVersion.objects.filter(evidence__response__assessment=tiny.assessment).count() > 50
     with_value = Response.objects.exclude(value=None)
     assert not with_value.filter(evidence=None).exists()  # every answered indicator has evidence
+    assert Opd.objects.exists()
+    assert not Opd.objects.filter(kinds=None).exists()  # every OPD holds its kind
 
 
 def test_page_timer_measures_the_bare_view_and_every_key_page(tiny):
