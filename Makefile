@@ -65,7 +65,8 @@ format: venv
 	$(VENV)/bin/ruff check --fix .
 
 # National-scale figures (docs/performance.md); needs DATABASE_URL=postgres://... with CREATEDB.
-# BENCH_ARGS=--quick for a one-minute run, --keep to keep the kks_bench database.
+# BENCH_ARGS=--quick for a one-minute run, --keep to keep the kks_bench database, "--history 2" for two
+# earlier finished cycles (the issue-11 measurement: make bench BENCH_ARGS="--history 2").
 # Without DATABASE_URL it starts the local PostgreSQL and Redis first (.ci/services).
 bench: venv
 	@if [ -z "$$DATABASE_URL" ]; then eval "$$(bash .ci/services | sed 's/^/export /')"; fi; \

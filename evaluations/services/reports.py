@@ -279,8 +279,12 @@ def dossier_chart(data: DossierData) -> str:
     )
 
 
-def render_dossier_pdf(assessment_id: int, *, include_appendix: bool = False, progress: Progress = _noop) -> bytes:
-    """The verification dossier of one assessment as PDF bytes (progress 5..99 reported on the way)."""
+def render_dossier_pdf(
+    assessment_id: int, *, include_appendix: bool = False, progress: Progress = _noop, fixed_tables: bool = True
+) -> bytes:
+    """The verification dossier of one assessment as PDF bytes (progress 5..99 reported on the way).
+
+    ``fixed_tables=False`` lays the repeated tables out automatically, as before issue 11 (for the bench)."""
     data = dossier_data(assessment_id)
     progress(10)
     _add_thumbnails(data, progress, 10, 45)
@@ -294,6 +298,7 @@ def render_dossier_pdf(assessment_id: int, *, include_appendix: bool = False, pr
             "chart": dossier_chart(data),
             "appendix": appendix,
             "generated_at": timezone.now(),
+            "fixed_tables": fixed_tables,
         },
     )
     progress(60)

@@ -53,3 +53,34 @@ def test_filter_choices_are_read_with_one_plain_query_each(spread, national):
         str(form["regency"])  # rendered again: the queryset's cache
     assert len(queries) == 2
     assert not any("CURSOR" in q["sql"] for q in queries)
+
+
+def test_the_queue_shows_only_cycles_still_in_review(reviewer, regency, assessment, framework):
+    """Issue 11: a finished cycle's waiting rows are no queue's business (nobody may decide them any more),
+    and leaving them out bounds every queue query to the cycles in view; an admin's reopening brings them back."""
+    import datetime
+
+    from django.utils import timezone
+
+    from evaluations.tests.factories import CycleFactory, make_assessment
+
+    long_ago = timezone.now() - datetime.timedelta(days=400)
+    old_cycle = CycleFactory(
+        framework=framework,
+        year=2024,
+        self_assessment_opens=long_ago,
+        self_assessment_closes=long_ago,
+        provincial_opens=long_ago,
+        provincial_closes=long_ago,
+        national_opens=long_ago,
+        national_closes=long_ago,
+    )
+    old = make_assessment(cycle=old_cycle, regency=regency)
+    Response.objects.filter(assessment__in=[assessment, old]).update(stage=Stage.KABUPATEN, status=WAITING[0])
+
+    assert set(waiting_for(reviewer).values_list("assessment_id", flat=True)) == {assessment.pk}
+    assert set(review_queue(user=reviewer).values_list("assessment_id", flat=True)) == {assessment.pk}
+
+    old_cycle.reopened_until = timezone.now() + datetime.timedelta(days=1)
+    old_cycle.save()
+    assert set(waiting_for(reviewer).values_list("assessment_id", flat=True)) == {assessment.pk, old.pk}

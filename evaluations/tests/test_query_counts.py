@@ -1,0 +1,48 @@
+"""Issue 11: the key pages run a fixed number of queries, whatever the data size and however many earlier
+cycles there are. Two sizes (2 and 6 kabupaten/kota) times two history depths (none, two finished cycles),
+built by the bench's builder; every page's count is pinned with django_assert_num_queries."""
+
+import pytest
+from django.urls import reverse
+
+from evaluations.benchmark.dataset import Builder
+from evaluations.benchmark.measure import largest_tatanan
+
+pytestmark = pytest.mark.django_db
+
+# page -> (persona, url name, arguments); the session and the user are two of each page's queries.
+PAGES = {
+    "assessment page": ("coordinator", "evaluations:assessment-detail", lambda d: [d.assessment.pk]),
+    "fill page": (
+        "coordinator",
+        "evaluations:tatanan-fill",
+        lambda d: [d.assessment.pk, largest_tatanan(d).pk],
+    ),
+    "review queue (kabupaten/kota)": ("reviewer", "evaluations:review-queue", lambda d: []),
+    "review queue (province)": ("province_reviewer", "evaluations:review-queue", lambda d: []),
+    "province report": ("provincial", "evaluations:province-report", lambda d: [d.province.pk]),
+    "national report": ("national", "evaluations:national-report", lambda d: []),
+}
+QUERIES = {
+    "assessment page": 14,
+    "fill page": 13,
+    "review queue (kabupaten/kota)": 10,
+    "review queue (province)": 10,
+    "province report": 15,
+    "national report": 13,
+}
+
+
+@pytest.mark.parametrize("history", [0, 2], ids=["no history", "two earlier cycles"])
+@pytest.mark.parametrize("shape", [(1, 2), (2, 6)], ids=["2 regencies", "6 regencies"])
+def test_key_pages_run_a_fixed_number_of_queries(client, django_assert_num_queries, shape, history):
+    data = Builder(
+        use_loaders=False, synthetic_shape=shape, photo_size=(32, 24), earlier_cycles=history, log=lambda m: None
+    ).build()
+    assert data.counts["cycles"] == 1 + history
+    for label, (persona, name, args) in PAGES.items():
+        client.force_login(data.personas[persona])
+        url = reverse(name, args=args(data))
+        with django_assert_num_queries(QUERIES[label]):
+            response = client.get(url)
+        assert response.status_code == 200, label
