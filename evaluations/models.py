@@ -198,6 +198,8 @@ class OfficialResult(models.Model):
 
     def __str__(self):
         return f"{self.regency} — {self.cycle}: {self.get_level_display()}"
+
+
 class IndicatorAssignment(models.Model):
     """The regency gives one indicator of its assessment to one of its own OPD: that OPD's officers fill it
     instead of the OPD of the indicator's responsible kinds (the policy, forums/permissions.py)."""
