@@ -151,15 +151,11 @@ def evidence_versions_visible_to(user: AnyUser) -> QuerySet[EvidenceVersion]:
 
 def documents_visible_to(user: AnyUser) -> QuerySet[Document]:
     """Library documents of the kabupaten/kota the user sees (their responses and so their evidence)."""
-    from evaluations.models import Document
-
-    return _scoped(Document.objects.all(), user, "regency")
+    return _scoped(_evaluations_model("Document").objects.all(), user, "regency")
 
 
 def document_versions_visible_to(user: AnyUser) -> QuerySet[DocumentVersion]:
-    from evaluations.models import DocumentVersion
-
-    return _scoped(DocumentVersion.objects.all(), user, "document__regency")
+    return _scoped(_evaluations_model("DocumentVersion").objects.all(), user, "document__regency")
 
 
 def report_jobs_visible_to(user: AnyUser) -> QuerySet[ReportJob]:
