@@ -30,6 +30,8 @@ def at(moment):
 def due_cycle(cycle):
     cycle.self_assessment_opens = DEADLINE - datetime.timedelta(days=30)
     cycle.self_assessment_closes = DEADLINE
+    # Still under review at the frozen dates (the queue reads only cycles in review), whatever today is.
+    cycle.national_closes = DEADLINE + datetime.timedelta(days=90)
     cycle.save()
     return cycle
 
