@@ -101,6 +101,16 @@
   }
 
   function resubmit(form, submitter) {
+    // The button pressed ("Simpan" or "Simpan & ajukan") goes along as a field: htmx forgets it when the
+    // disabled button lost focus, and the server needs to know which action was asked for.
+    if (submitter && submitter.name) {
+      var pressed = document.createElement("input");
+      pressed.type = "hidden";
+      pressed.name = submitter.name;
+      pressed.value = submitter.value;
+      pressed.setAttribute("data-tus-id", "");
+      form.appendChild(pressed);
+    }
     form.setAttribute("data-upload-ready", "1");
     setBusy(form, false);
     if (typeof form.requestSubmit === "function") {
