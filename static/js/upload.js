@@ -17,7 +17,8 @@
   function extras(form) { return form.querySelector("[data-upload-extras]"); }
 
   function text(form, key, fallback) {
-    var box = extras(form);
+    // The texts are written once per page (templates/_upload_scripts.html), not once per form.
+    var box = document.querySelector("[data-upload-texts]");
     return (box && box.getAttribute("data-text-" + key)) || fallback;
   }
 
