@@ -39,6 +39,19 @@ if TYPE_CHECKING:
 _M = TypeVar("_M", bound=Model)
 
 
+# The evaluations models the policy reads (module constants: the registry matches names without regard to case,
+# so a string inside a function would only give mutation testing equivalent mutants).
+ASSESSMENT, RESPONSE, EVIDENCE_VERSION, REPORT_JOB, STATUS_CHANGE, DOCUMENT, DOCUMENT_VERSION = (
+    "Assessment",
+    "Response",
+    "EvidenceVersion",
+    "ReportJob",
+    "StatusChange",
+    "Document",
+    "DocumentVersion",
+)
+
+
 def _evaluations_model(name: str) -> Any:
     """A model of the evaluations app. The policy sits below that app (docs/architecture.md: kks <- forums <-
     tatanan <- evaluations), so it names its models through Django's app registry, as a ForeignKey string does,
@@ -137,30 +150,30 @@ def _scoped(qs: QuerySet[_M], user: AnyUser, field: str) -> QuerySet[_M]:
 
 
 def assessments_visible_to(user: AnyUser) -> QuerySet[Assessment]:
-    return _scoped(_evaluations_model("Assessment").objects.all(), user, "regency")
+    return _scoped(_evaluations_model(ASSESSMENT).objects.all(), user, "regency")
 
 
 def responses_visible_to(user: AnyUser) -> QuerySet[Response]:
-    return _scoped(_evaluations_model("Response").objects.all(), user, "assessment__regency")
+    return _scoped(_evaluations_model(RESPONSE).objects.all(), user, "assessment__regency")
 
 
 def evidence_versions_visible_to(user: AnyUser) -> QuerySet[EvidenceVersion]:
-    versions = _evaluations_model("EvidenceVersion").objects.all()
+    versions = _evaluations_model(EVIDENCE_VERSION).objects.all()
     return _scoped(versions, user, "evidence__response__assessment__regency")
 
 
 def documents_visible_to(user: AnyUser) -> QuerySet[Document]:
     """Library documents of the kabupaten/kota the user sees (their responses and so their evidence)."""
-    return _scoped(_evaluations_model("Document").objects.all(), user, "regency")
+    return _scoped(_evaluations_model(DOCUMENT).objects.all(), user, "regency")
 
 
 def document_versions_visible_to(user: AnyUser) -> QuerySet[DocumentVersion]:
-    return _scoped(_evaluations_model("DocumentVersion").objects.all(), user, "document__regency")
+    return _scoped(_evaluations_model(DOCUMENT_VERSION).objects.all(), user, "document__regency")
 
 
 def report_jobs_visible_to(user: AnyUser) -> QuerySet[ReportJob]:
     """Dossiers of visible assessments, and readiness reports of visible provinces."""
-    jobs = _evaluations_model("ReportJob").objects.all()
+    jobs = _evaluations_model(REPORT_JOB).objects.all()
     role = role_of(user)
     if role is None:
         return jobs.none()
@@ -492,7 +505,7 @@ def may_decide(user: AnyUser, response: Response) -> bool:
     """Separation of duties alone: the user neither filled/submitted it nor decided another of its stages."""
     if user.pk is None:  # anonymous
         return False
-    barring = _evaluations_model("StatusChange").objects.filter(
+    barring = _evaluations_model(STATUS_CHANGE).objects.filter(
         _barring_history(response.stage), response_id=response.pk, actor_id=user.pk
     )
     return not barring.exists()
@@ -517,7 +530,7 @@ def reviews_regency(user: AnyUser, regency: Region) -> bool:
 def responses_to_review_by(user: AnyUser) -> QuerySet[Response]:
     """Responses at a stage the user reviews, where they review it, and that they may decide (derived from
     REVIEW_RULES and separation of duties, as can_review_response)."""
-    responses = _evaluations_model("Response").objects.all()
+    responses = _evaluations_model(RESPONSE).objects.all()
     role = role_of(user)
     if role is None:
         return responses.none()
@@ -528,7 +541,7 @@ def responses_to_review_by(user: AnyUser) -> QuerySet[Response]:
             if role in rule.roles:
                 condition |= Q(stage=stage) & _reach_of_user(rule.reach, region, "assessment__regency")
         responses = responses.filter(condition, _tatanan_limit_of_user(user, "indicator"))
-    barring = _evaluations_model("StatusChange").objects.filter(
+    barring = _evaluations_model(STATUS_CHANGE).objects.filter(
         _barring_history(OuterRef("stage")), response_id=OuterRef("pk"), actor_id=user.pk
     )
     return responses.exclude(Exists(barring))
@@ -547,7 +560,7 @@ def reviewers_for_stage(stage: Stage | str, regency: Region, *, response: Respon
         _reach_of_regency(rule.reach, regency), is_active=True, is_superuser=False, role__in=rule.roles
     )
     if response is not None:
-        barring = _evaluations_model("StatusChange").objects.filter(
+        barring = _evaluations_model(STATUS_CHANGE).objects.filter(
             _barring_history(stage), response_id=response.pk, actor_id=OuterRef("pk")
         )
         users = users.filter(_tatanan_limit_of_indicator(response.indicator)).exclude(Exists(barring))

@@ -172,3 +172,11 @@ def test_the_fill_card_names_the_assigned_opd(client, assessment, response, coor
     page = client.get(url).content.decode()
     assert page.count("ditetapkan kabupaten/kota") == 1
     assert f"<dd>{bappeda} <span" in page
+
+
+def test_the_kinds_of_an_officers_opd_are_read_once(response, opd_officer, django_assert_num_queries):
+    """A fill page asks can_fill_response for every card: the officer's OPD kinds load once, not per card."""
+    responsibility = p.responsibility_for(response)
+    assert responsibility.covers(opd_officer.opd)
+    with django_assert_num_queries(0):
+        assert responsibility.covers(opd_officer.opd)
