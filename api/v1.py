@@ -342,7 +342,10 @@ def list_responses(request: HttpRequest, assessment_id: int, filters: Query[Resp
         responses = responses.filter(indicator__tatanan__number=filters.tatanan)
     if filters.status is not None:
         responses = responses.filter(status=filters.status)
-    return [_response_out(user, r) for r in responses]
+    rows = list(responses)
+    for r in rows:
+        r.assessment = assessment  # one instance: its OPD assignments load once for the policy, not per row
+    return [_response_out(user, r) for r in rows]
 
 
 def _visible_response(request: HttpRequest, response_id: int, *, check: Any = None) -> Response:
