@@ -170,8 +170,10 @@ def test_the_fill_card_names_the_assigned_opd(client, assessment, response, coor
     indicator_assignments_set(assessment=assessment, choices={response.indicator_id: bappeda}, actor=coordinator)
 
     page = client.get(url).content.decode()
-    assert page.count("ditetapkan kabupaten/kota") == 1
-    assert f"<dd>{bappeda} <span" in page
+    assert page.count("ditetapkan kabupaten/kota") == 1  # on the card; the definition block loads on demand
+    assert f"<strong>{bappeda}</strong>" in page
+    block = reverse("evaluations:response-block", args=[response.pk, "definisi"])
+    assert f"<dd>{bappeda} <span" in client.get(block).content.decode()
 
 
 def test_the_kinds_of_an_officers_opd_are_read_once(response, opd_officer, django_assert_num_queries):

@@ -24,7 +24,7 @@ PAGES = {
     "national report": ("national", "evaluations:national-report", lambda d: []),
 }
 QUERIES = {
-    "assessment page": 14,
+    "assessment page": 17,  # 14, then the award rules, the official-result trend and the OPD assignment
     "fill page": 13,
     "review queue (kabupaten/kota)": 10,
     "review queue (province)": 10,
