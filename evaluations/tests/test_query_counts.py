@@ -25,7 +25,7 @@ PAGES = {
 }
 QUERIES = {
     "assessment page": 17,  # 14, then the award rules, the official-result trend and the OPD assignment
-    "fill page": 13,
+    "fill page": 14,  # 13, then the OPD assignments of the assessment (once per page)
     "review queue (kabupaten/kota)": 10,
     "review queue (province)": 10,
     "province report": 15,
