@@ -26,10 +26,10 @@ PAGES = {
 QUERIES = {
     "assessment page": 17,  # 14, then the award rules, the official-result trend and the OPD assignment
     "fill page": 14,  # 13, then the OPD assignments of the assessment (once per page)
-    "review queue (kabupaten/kota)": 10,
-    "review queue (province)": 10,
-    "province report": 15,
-    "national report": 13,
+    "review queue (kabupaten/kota)": 11,  # 10, then the reviewer's tatanan limit
+    "review queue (province)": 11,
+    "province report": 16,  # 15, then the earlier award cycles (Wistara Paripurna)
+    "national report": 14,
 }
 
 
