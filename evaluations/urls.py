@@ -1,6 +1,19 @@
 """URL map of the evaluations app; each views module owns its patterns."""
 
-from .views import assessments, audit, comments, cycles, dossiers, evidence, fill, inbox, mine, reports, review
+from .views import (
+    assessments,
+    audit,
+    comments,
+    cycles,
+    dossiers,
+    evidence,
+    fill,
+    inbox,
+    mine,
+    reports,
+    review,
+    sipantas,
+)
 
 app_name = "evaluations"
 
@@ -16,4 +29,5 @@ urlpatterns = [
     *dossiers.urlpatterns,
     *cycles.urlpatterns,
     *audit.urlpatterns,
+    *sipantas.urlpatterns,
 ]

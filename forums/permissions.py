@@ -239,6 +239,13 @@ def can_edit_assessment(user: AnyUser, assessment: Assessment) -> bool:
     return role == Role.FORUM_COORDINATOR and assessment.regency_id == _region_id(user)
 
 
+def can_edit_general_data(user: AnyUser, assessment: Assessment) -> bool:
+    """The Data Umum page (Bupati/Walikota, forum chair, office address, the kecamatan and desa/kelurahan
+    proposed, pendanaan): whoever fills the assessment's general part, as for the ODF figures
+    (can_edit_assessment): the regency's forum coordinator, or an admin."""
+    return can_edit_assessment(user, assessment)
+
+
 def opd_responsible_for(user: AnyUser, indicator: Indicator) -> bool:
     """Whether an OPD officer's OPD kind is responsible for the indicator (uses the prefetch if any)."""
     opd = _opd(user)
@@ -652,6 +659,11 @@ def can_manage_user(user: AnyUser, target: User) -> bool:
 
 def can_manage_frameworks(user: AnyUser) -> bool:
     """Uploading, loading and publishing framework files from the web: the national admin only."""
+    return is_admin(user)
+
+
+def can_manage_sipantas(user: AnyUser) -> bool:
+    """Importing the SIPANTAS crosswalk (indicator and kabupaten ids): the national admin only."""
     return is_admin(user)
 
 

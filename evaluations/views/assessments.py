@@ -10,14 +10,16 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from evaluations.forms.assessment import AssessmentGeneralForm
+from evaluations.forms.assessment import AssessmentGeneralForm, GeneralDataForm
 from evaluations.selectors.forecast import readiness_views
+from evaluations.selectors.general_data import count_checks, general_data
 from evaluations.selectors.progress import Progress, kelembagaan_checklist, opd_progress, tatanan_progress
 from evaluations.selectors.scores import assessment_scores
 from evaluations.services.assessments import GENERAL_FIELDS, assessment_update_general
 from evaluations.services.cycles import SELF_ASSESSMENT, window_is_open, window_states
 from evaluations.services.errors import WorkflowError
-from forums.permissions import can_edit_assessment, can_request_dossier, can_view_audit
+from evaluations.services.general_data import general_data_update
+from forums.permissions import can_edit_assessment, can_edit_general_data, can_request_dossier, can_view_audit
 
 from .fill import visible_assessment
 
@@ -29,6 +31,10 @@ def _render(request, assessment, *, form=None, status=200):
     if can_edit and form is None:
         form = AssessmentGeneralForm(instance=assessment)
     rows = [(row, progress.get(row.tatanan.pk, Progress())) for row in scores.tatanan]
+    kelembagaan = kelembagaan_checklist(assessment)
+    checks = count_checks(assessment, kelembagaan)
+    for response in kelembagaan:
+        response.count_check = checks.get(response.pk)  # for the template
     context = {
         "assessment": assessment,
         "windows": window_states(assessment.cycle),
@@ -36,7 +42,10 @@ def _render(request, assessment, *, form=None, status=200):
         "readiness": readiness_views(scores),
         "tatanan_rows": rows,
         "kelembagaan_progress": progress.get(None, Progress()),
-        "kelembagaan": kelembagaan_checklist(assessment),
+        "kelembagaan": kelembagaan,
+        "general": general_data(assessment),
+        "can_edit_general_data": can_edit_general_data(request.user, assessment)
+        and window_is_open(assessment.cycle, SELF_ASSESSMENT),
         "opd_rows": opd_progress(assessment),
         "form": form if can_edit else None,
         "can_request_dossier": can_request_dossier(request.user, assessment),
@@ -70,7 +79,43 @@ def assessment_general(request, pk):
     return _render(request, visible_assessment(request, pk), form=form)
 
 
+def _render_general_data(request, assessment, form):
+    context = {"assessment": assessment, "form": form, "window_open": window_is_open(assessment.cycle, SELF_ASSESSMENT)}
+    return render(request, "evaluations/general_data.html", context)
+
+
+@login_required
+def assessment_data_umum(request, pk):
+    """Edit the Data Umum: heads, office, the kecamatan and desa/kelurahan proposed, pendanaan."""
+    assessment = visible_assessment(request, pk)
+    if not can_edit_general_data(request.user, assessment):
+        raise PermissionDenied
+    if request.method != "POST":
+        return _render_general_data(request, assessment, GeneralDataForm(assessment=assessment))
+    form = GeneralDataForm(request.POST, assessment=assessment)
+    if not form.is_valid():
+        return _render_general_data(request, assessment, form)
+    data = form.cleaned_data
+    try:
+        general_data_update(
+            assessment=assessment,
+            actor=request.user,
+            head_name=data["head_name"],
+            forum_chair_name=data["forum_chair_name"],
+            office_address=data["office_address"],
+            districts=data["districts"],
+            villages=data["villages"],
+            fundings=form.fundings(),
+        )
+    except WorkflowError as error:
+        form.add_error(None, error)
+        return _render_general_data(request, assessment, form)
+    messages.success(request, _("Data umum tersimpan."))
+    return redirect("evaluations:assessment-detail", pk=pk)
+
+
 urlpatterns = [
     path("penilaian/<int:pk>/", assessment_detail, name="assessment-detail"),
     path("penilaian/<int:pk>/data-umum/", assessment_general, name="assessment-general"),
+    path("penilaian/<int:pk>/data-umum/ubah/", assessment_data_umum, name="assessment-data-umum"),
 ]

@@ -15,6 +15,7 @@ from evaluations.forms.responses import CommentForm
 from evaluations.forms.review import QueueFilterForm, ReviewForm
 from evaluations.models import ResponseStatus
 from evaluations.selectors.fill import decorate, with_card_data
+from evaluations.selectors.general_data import count_checks
 from evaluations.selectors.queue import review_queue, waiting_for
 from evaluations.services.cycles import REVIEW_WINDOW, WINDOW_LABELS, review_window_open
 from evaluations.services.errors import NoEvidenceNotConfirmed, StaleVersion, WorkflowError
@@ -95,6 +96,7 @@ def _render_review(request, response, *, form=None, status=200):
         "can_correct": can_correct_response(request.user, response) and was_accepted(response),
         "queue_link": role_of(request.user) in REVIEWER_ROLES,
         "comment_form": CommentForm(prefix=f"c{response.pk}") if can_comment_response(request.user, response) else None,
+        "count_check": count_checks(response.assessment, [response]).get(response.pk),
     }
     return render(request, "evaluations/review/detail.html", context, status=status)
 
