@@ -125,9 +125,7 @@ class Assessment(models.Model):
     # Data Umum of the national instrument (services.general_data); the ODF counts are above.
     head_name = models.CharField(_("nama Bupati/Walikota"), max_length=160, blank=True)
     forum_chair_name = models.CharField(_("nama ketua Forum KKS"), max_length=160, blank=True)
-    office_address = LimitedTextField(
-        _("alamat kantor Forum KKS"), max_length=textlimits.ADDRESS, blank=True
-    )
+    office_address = LimitedTextField(_("alamat kantor Forum KKS"), max_length=textlimits.ADDRESS, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     audit = HistoricalRecords(verbose_name=_("riwayat penilaian"))
