@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from evaluations.models import Assessment, Funding, Participation, Response
@@ -72,13 +72,8 @@ def _odf_percent(assessment: Assessment) -> Decimal:
     return scoring.odf_percent(assessment.odf_village_count, assessment.odf_stop_babs_count)
 
 
-def participating(assessment: Assessment, level: str) -> QuerySet[Region]:
-    """The proposed regions of one level (kecamatan or desa), by code."""
-    return Region.objects.filter(participations__assessment=assessment, level=level).order_by("code")
-
-
 def general_data(assessment: Assessment) -> GeneralData:
-    """The Data Umum of ``assessment`` with the totals of loaded kecamatan and desa/kelurahan (5 queries)."""
+    """The Data Umum of ``assessment`` with the totals of loaded kecamatan and desa/kelurahan (3 queries)."""
     fundings = {f.body_kind: f for f in Funding.objects.filter(assessment=assessment)}
     rows = []
     for kind in FUNDED_BODY_KINDS:
@@ -88,12 +83,22 @@ def general_data(assessment: Assessment) -> GeneralData:
             if row is None
             else FundingRow(kind, str(kind.label), row.apbd, row.apbdes, row.other, row.other_source)
         )
+    proposed = list(
+        Region.objects.filter(participations__assessment=assessment).select_related("parent").order_by("code")
+    )
+    regency = assessment.regency_id
+    totals = Region.objects.filter(
+        Q(parent_id=regency, level=RegionLevel.DISTRICT) | Q(parent__parent_id=regency, level=RegionLevel.VILLAGE)
+    ).aggregate(
+        districts=Count("pk", filter=Q(level=RegionLevel.DISTRICT)),
+        villages=Count("pk", filter=Q(level=RegionLevel.VILLAGE)),
+    )
     return GeneralData(
         assessment=assessment,
-        districts=list(participating(assessment, RegionLevel.DISTRICT)),
-        villages=list(participating(assessment, RegionLevel.VILLAGE).select_related("parent")),
-        district_total=districts_of(assessment.regency).count(),
-        village_total=villages_of(assessment.regency).count(),
+        districts=[r for r in proposed if r.level == RegionLevel.DISTRICT],
+        villages=[r for r in proposed if r.level == RegionLevel.VILLAGE],
+        district_total=totals["districts"],
+        village_total=totals["villages"],
         fundings=rows,
         odf_percent=_odf_percent(assessment),
     )
