@@ -51,7 +51,7 @@ def test_coordinator_fills_uploads_and_submits_on_a_phone(journey, coordinator, 
     # First indicator: scale value, narrative and a PDF, saved (htmx swaps the card in place).
     card = page.locator(f"#r{first.pk}")
     _scale_label(card, 100).check()
-    card.get_by_label("Capaian tahun penilaian").fill(NARRATIVE)
+    card.get_by_label("Capaian 2024").fill(NARRATIVE)
     card.get_by_label("Judul bukti dukung baru").fill("Daftar kader kesehatan")
     card.get_by_label("Unggah bukti dukung").set_input_files(
         files=[{"name": "kader-2024.pdf", "mimeType": "application/pdf", "buffer": evidence_pdf}]
@@ -67,7 +67,7 @@ def test_coordinator_fills_uploads_and_submits_on_a_phone(journey, coordinator, 
     # Second indicator: saved and submitted in one go.
     card2 = page.locator(f"#r{second.pk}")
     _scale_label(card2, 50).check()
-    card2.get_by_label("Capaian tahun penilaian").fill("Baru 23 dari 46 kelurahan.")
+    card2.get_by_label("Capaian 2024").fill("Baru 23 dari 46 kelurahan.")
     card2.get_by_role("button", name="Simpan & ajukan").tap()
     card2 = page.locator(f"#r{second.pk}")
     expect(card2.get_by_text("Tersimpan dan diajukan untuk verifikasi.")).to_be_visible()
@@ -117,7 +117,7 @@ def test_fill_page_saves_with_a_plain_post_when_javascript_is_off(journey, coord
     expect(page.get_by_role("heading", level=1)).to_have_text("Tatanan 2: Tatanan 2")
     card = page.locator(f"#r{response.pk}")
     _scale_label(card, 0).check()
-    card.get_by_label("Capaian tahun penilaian").fill("Belum ada kegiatan.")
+    card.get_by_label("Capaian 2024").fill("Belum ada kegiatan.")
     card.get_by_label("Unggah bukti dukung").set_input_files(
         files=[{"name": "nihil.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes("Nihil")}]
     )
@@ -129,7 +129,7 @@ def test_fill_page_saves_with_a_plain_post_when_javascript_is_off(journey, coord
     expect(page.get_by_text(f"{response.indicator.code}: Tersimpan.")).to_be_visible()
     card = page.locator(f"#r{response.pk}")
     expect(_scale_label(card, 0)).to_be_checked()
-    expect(card.get_by_label("Capaian tahun penilaian")).to_have_value("Belum ada kegiatan.")
+    expect(card.get_by_label("Capaian 2024")).to_have_value("Belum ada kegiatan.")
     expect(card.get_by_role("link", name="nihil.pdf")).to_be_visible()
 
     # The other pages a coordinator uses are reachable without JavaScript too.

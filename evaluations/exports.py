@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -134,16 +134,46 @@ def readiness_sheet(table: ReadinessTable) -> Sheet:
 
 # --- national instrument ---------------------------------------------------------------
 
-INSTRUMENT_HEADERS = (
-    pgettext_lazy("nomor urut", "No"),
-    gettext_lazy("Kode"),
-    gettext_lazy("Indikator"),
-    gettext_lazy("Capaian"),
-    gettext_lazy("Capaian tahun sebelumnya"),
-    gettext_lazy("Nilai mandiri"),
-    gettext_lazy("Nilai provinsi"),
-    gettext_lazy("Penjelasan"),
-)
+
+def instrument_headers(cycle) -> list[str]:
+    """The instrument's columns, with the cycle's two data years in the capaian and evidence columns."""
+    current, previous = cycle.data_year, cycle.data_year_previous
+    return [
+        pgettext("nomor urut", "No"),
+        _("Kode"),
+        _("Indikator"),
+        _("Capaian %(year)s") % {"year": current},
+        _("Capaian %(year)s") % {"year": previous},
+        _("Nilai mandiri"),
+        _("Nilai provinsi"),
+        _("Penjelasan"),
+        _("Bukti dukung %(year)s") % {"year": current},
+        _("Bukti dukung %(year)s") % {"year": previous},
+    ]
+
+
+def _general_rows(general) -> list[list]:
+    """Data Umum rows of the instrument's first sheet: heads, office, participation, pendanaan."""
+    if general is None:
+        return []
+    a = general.assessment
+    rows: list[list] = [
+        [_("Bupati/Walikota"), a.head_name],
+        [_("Ketua Forum KKS"), a.forum_chair_name],
+        [_("Alamat kantor Forum KKS"), a.office_address],
+        [_("Kecamatan yang diusulkan"), len(general.districts)],
+        [_("Kecamatan (seluruhnya)"), general.district_total],
+        [_("Desa/kelurahan yang diusulkan"), len(general.villages)],
+        [_("Desa/kelurahan (seluruhnya)"), general.village_total],
+    ]
+    for row in general.fundings:
+        rows += [
+            [_("Pendanaan %(body)s: APBD (Rp)") % {"body": row.label}, row.apbd],
+            [_("Pendanaan %(body)s: APBDes (Rp)") % {"body": row.label}, row.apbdes],
+            [_("Pendanaan %(body)s: sumber lain (Rp)") % {"body": row.label}, row.other],
+            [_("Pendanaan %(body)s: nama sumber lain") % {"body": row.label}, row.other_source],
+        ]
+    return rows
 
 
 def instrument_sheets(data) -> list[Sheet]:
@@ -154,8 +184,9 @@ def instrument_sheets(data) -> list[Sheet]:
         _("Kabupaten/Kota: %(regency)s (%(code)s) — Provinsi: %(province)s")
         % {"regency": a.regency.name, "code": a.regency.code, "province": a.regency.parent.name},
     ]
-    headers = [str(h) for h in INSTRUMENT_HEADERS]
+    headers = instrument_headers(a.cycle)
     widths = {3: 60, 4: 40, 5: 30, 8: 40}
+    years = (a.cycle.data_year, a.cycle.data_year_previous)
 
     def rows(items):
         return [
@@ -168,6 +199,7 @@ def instrument_sheets(data) -> list[Sheet]:
                 i.response.value,
                 i.response.value_provincial,
                 i.response.explanation,
+                *(sum(e.data_year == year for e in i.evidence) for year in years),
             ]
             for n, i in enumerate(items, start=1)
         ]
@@ -182,6 +214,7 @@ def instrument_sheets(data) -> list[Sheet]:
             [_("Jumlah desa/kelurahan"), a.odf_village_count],
             [_("Jumlah desa/kelurahan stop BABS"), a.odf_stop_babs_count],
             [_("Persentase desa/kelurahan stop BABS"), data.scores.odf_percent],
+            *_general_rows(data.general),
         ],
         preamble=preamble,
         widths={1: 40, 2: 40},
@@ -292,3 +325,113 @@ def csv_bytes(sheet: Sheet) -> bytes:
     for row in sheet.rows:
         writer.writerow([_csv_value(v, decimal) for v in row])
     return out.getvalue().encode("utf-8-sig")
+
+
+# --- SIPANTAS exchange ---------------------------------------------------------------
+
+SIPANTAS_COLUMNS = (
+    "indikator_id",
+    "kode",
+    "tatanan",
+    "nama",
+    "capaian",
+    "capaian_sebelumnya",
+    "nilai_mandiri",
+    "nilai_provinsi",
+    "penjelasan_kabupaten",
+    "penjelasan_provinsi",
+    "status",
+    "tingkat",
+    "tahun",
+    "tahun_sebelumnya",
+)
+SIPANTAS_EVIDENCE_COLUMNS = ("kode", "tahun", "judul", "nama_berkas", "sha256", "url")
+SIPANTAS_COUNT_COLUMNS = ("kode", "dokumen", "per", "ada", "diusulkan")
+SIPANTAS_INFO_KEYS = (
+    "format",
+    "kabupaten_id",
+    "kode_wilayah",
+    "kabupaten",
+    "provinsi",
+    "siklus",
+    "tahun_siklus",
+    "tahun",
+    "tahun_sebelumnya",
+    "kerangka",
+)
+SIPANTAS_ODF_KEYS = ("jumlah_kecamatan", "jumlah_desa_kelurahan", "jumlah_desa_stop_babs", "persentase")
+
+
+def sipantas_sheets(document: dict) -> list[Sheet]:
+    """The SIPANTAS document as sheets with machine-readable (snake_case) column names, one value per cell.
+
+    Sheets: info, odf, indikator, kelembagaan, bukti (one row per evidence link of each year), hitungan
+    (the FKK/Pokja counts), missing_ids. ``sipantas_from_xlsx`` reads them back.
+    """
+    rows = [*document["kelembagaan"], *document["indikator"]]
+    return [
+        Sheet("info", ["kunci", "nilai"], [[k, document[k]] for k in SIPANTAS_INFO_KEYS]),
+        Sheet("odf", ["kunci", "nilai"], [[k, document["odf"][k]] for k in SIPANTAS_ODF_KEYS]),
+        Sheet("indikator", list(SIPANTAS_COLUMNS), [[r[c] for c in SIPANTAS_COLUMNS] for r in document["indikator"]]),
+        Sheet(
+            "kelembagaan", list(SIPANTAS_COLUMNS), [[r[c] for c in SIPANTAS_COLUMNS] for r in document["kelembagaan"]]
+        ),
+        Sheet(
+            "bukti",
+            list(SIPANTAS_EVIDENCE_COLUMNS),
+            [[r["kode"], *(b[c] for c in SIPANTAS_EVIDENCE_COLUMNS[1:])] for r in rows for b in r["bukti"]],
+        ),
+        Sheet(
+            "hitungan",
+            list(SIPANTAS_COUNT_COLUMNS),
+            [[r["kode"], *(r["hitungan"][c] for c in SIPANTAS_COUNT_COLUMNS[1:])] for r in rows if r["hitungan"]],
+        ),
+        Sheet("missing_ids", ["jenis", "kode"], [[m["jenis"], m["kode"]] for m in document["missing_ids"]]),
+    ]
+
+
+def sipantas_from_xlsx(content: bytes) -> dict:
+    """Read a SIPANTAS workbook (``sipantas_sheets``) back into the document's structure (without data_umum)."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(content), read_only=True)
+
+    def table(name: str) -> list[dict]:
+        rows = list(wb[name].iter_rows(values_only=True))
+        header = [str(h) for h in rows[0]]
+        return [dict(zip(header, (None if v == "" else v for v in row), strict=True)) for row in rows[1:]]
+
+    def text(value) -> str:
+        return "" if value is None else str(value)
+
+    info = {r["kunci"]: r["nilai"] for r in table("info")}
+    evidence: dict[str, list[dict]] = {}
+    for b in table("bukti"):
+        evidence.setdefault(b["kode"], []).append(
+            {
+                "tahun": b["tahun"],
+                "judul": text(b["judul"]),
+                "nama_berkas": text(b["nama_berkas"]),
+                "sha256": b["sha256"],
+                "url": b["url"],
+            }
+        )
+    counts = {c["kode"]: {k: c[k] for k in SIPANTAS_COUNT_COLUMNS[1:]} for c in table("hitungan")}
+    texts = {"capaian", "capaian_sebelumnya", "penjelasan_kabupaten", "penjelasan_provinsi", "nama"}
+
+    def indicator_rows(name: str) -> list[dict]:
+        out = []
+        for r in table(name):
+            row = {c: (text(r[c]) if c in texts else r[c]) for c in SIPANTAS_COLUMNS}
+            row["bukti"] = evidence.get(r["kode"], [])
+            row["hitungan"] = counts.get(r["kode"])
+            out.append(row)
+        return out
+
+    return {
+        **{k: info.get(k) for k in SIPANTAS_INFO_KEYS},
+        "odf": {r["kunci"]: r["nilai"] for r in table("odf")},
+        "kelembagaan": indicator_rows("kelembagaan"),
+        "indikator": indicator_rows("indikator"),
+        "missing_ids": table("missing_ids"),
+    }

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from forums.models import BodyKind
 from kks import textlimits
 from kks.textlimits import LimitedTextField
 from kks.workflow import JobStatus, ReportKind  # defined there (the policy names them), importable from here
@@ -145,6 +146,10 @@ class Assessment(models.Model):
     ip_spm_note = LimitedTextField(_("keterangan IP-SPM"), max_length=textlimits.ACHIEVEMENT, blank=True)
     innovation_adopted = models.BooleanField(_("inovasi direplikasi daerah lain"), default=False)
     innovation_note = LimitedTextField(_("keterangan inovasi"), max_length=textlimits.ACHIEVEMENT, blank=True)
+    # Data Umum of the national instrument (services.general_data); the ODF counts are above.
+    head_name = models.CharField(_("nama Bupati/Walikota"), max_length=160, blank=True)
+    forum_chair_name = models.CharField(_("nama ketua Forum KKS"), max_length=160, blank=True)
+    office_address = LimitedTextField(_("alamat kantor Forum KKS"), max_length=textlimits.ADDRESS, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     audit = HistoricalRecords(verbose_name=_("riwayat penilaian"))
@@ -229,6 +234,57 @@ class IndicatorAssignment(models.Model):
 
     def __str__(self):
         return f"{self.indicator_id} -> {self.opd}"
+
+
+class Participation(models.Model):
+    """A kecamatan or desa/kelurahan the regency proposes for the cycle (the "usulan Swasti Saba").
+
+    The FKK and Pokja indicators count their SKs, work plans and budgets against this list.
+    """
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("penilaian"), on_delete=models.CASCADE, related_name="participations"
+    )
+    region = models.ForeignKey(
+        "forums.Region", verbose_name=_("wilayah"), on_delete=models.PROTECT, related_name="participations"
+    )
+    audit = HistoricalRecords(verbose_name=_("riwayat wilayah peserta"))
+
+    class Meta:
+        ordering = ["assessment", "region__code"]
+        verbose_name = _("wilayah peserta")
+        verbose_name_plural = _("wilayah peserta")
+        constraints = [models.UniqueConstraint(fields=["assessment", "region"], name="participation_unique_region")]
+
+    def __str__(self):
+        return f"{self.assessment}: {self.region}"
+
+
+class Funding(models.Model):
+    """Pendanaan of one kind of KKS body in the assessment's data year: APBD, APBDes and other sources (Rp)."""
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("penilaian"), on_delete=models.CASCADE, related_name="fundings"
+    )
+    body_kind = models.CharField(_("lembaga"), max_length=24, choices=BodyKind.choices)
+    apbd = models.DecimalField(_("APBD (Rp)"), max_digits=16, decimal_places=2, null=True, blank=True)
+    apbdes = models.DecimalField(_("APBDes (Rp)"), max_digits=16, decimal_places=2, null=True, blank=True)
+    other = models.DecimalField(_("sumber lain (Rp)"), max_digits=16, decimal_places=2, null=True, blank=True)
+    other_source = models.CharField(_("sumber lain"), max_length=120, blank=True)
+    audit = HistoricalRecords(verbose_name=_("riwayat pendanaan"))
+
+    class Meta:
+        ordering = ["assessment", "pk"]
+        verbose_name = _("pendanaan")
+        verbose_name_plural = _("pendanaan")
+        constraints = [models.UniqueConstraint(fields=["assessment", "body_kind"], name="funding_unique_body_kind")]
+
+    def __str__(self):
+        return f"{self.assessment}: {self.body_kind}"
+
+    @property
+    def total(self):
+        return sum((v for v in (self.apbd, self.apbdes, self.other) if v is not None), start=0)
 
 
 class Response(models.Model):
@@ -379,6 +435,10 @@ class Evidence(models.Model):
 
     response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="evidence")
     title = models.CharField(_("judul"), max_length=200)
+    # One of the cycle's two data years (Cycle.data_year_previous or Cycle.data_year); services.evidence checks it.
+    data_year = models.PositiveSmallIntegerField(
+        _("tahun data"), help_text=_("Tahun capaian yang dibuktikan: salah satu dari dua tahun data siklus.")
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     withdrawn_at = models.DateTimeField(_("ditarik"), null=True, blank=True)
@@ -650,3 +710,43 @@ class ReportJob(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} #{self.pk}"
+
+
+class SipantasIndicator(models.Model):
+    """Crosswalk: an indicator code of one framework version -> the SIPANTAS ``indikator_id``."""
+
+    framework = models.ForeignKey(
+        "tatanan.FrameworkVersion", verbose_name=_("kerangka"), on_delete=models.CASCADE, related_name="sipantas_ids"
+    )
+    indicator_code = models.CharField(_("kode indikator"), max_length=20)
+    indikator_id = models.CharField(_("ID indikator SIPANTAS"), max_length=40)
+    audit = HistoricalRecords(verbose_name=_("riwayat ID indikator SIPANTAS"))
+
+    class Meta:
+        ordering = ["framework", "indicator_code"]
+        verbose_name = _("ID indikator SIPANTAS")
+        verbose_name_plural = _("ID indikator SIPANTAS")
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "indicator_code"], name="sipantas_indicator_unique_code"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator_code} → {self.indikator_id}"
+
+
+class SipantasRegency(models.Model):
+    """Crosswalk: a kabupaten/kota (Kemendagri code) -> the SIPANTAS ``kabupaten_id``."""
+
+    regency = models.OneToOneField(
+        "forums.Region", verbose_name=_("kabupaten/kota"), on_delete=models.CASCADE, related_name="sipantas_id"
+    )
+    kabupaten_id = models.CharField(_("ID kabupaten SIPANTAS"), max_length=40)
+    audit = HistoricalRecords(verbose_name=_("riwayat ID kabupaten SIPANTAS"))
+
+    class Meta:
+        ordering = ["regency__code"]
+        verbose_name = _("ID kabupaten SIPANTAS")
+        verbose_name_plural = _("ID kabupaten SIPANTAS")
+
+    def __str__(self):
+        return f"{self.regency} → {self.kabupaten_id}"

@@ -14,6 +14,7 @@ from .views import (
     mine,
     reports,
     review,
+    sipantas,
     tus,
 )
 
@@ -34,4 +35,5 @@ urlpatterns = [
     *dossiers.urlpatterns,
     *cycles.urlpatterns,
     *audit.urlpatterns,
+    *sipantas.urlpatterns,
 ]

@@ -269,6 +269,13 @@ def can_assign_opds(user: AnyUser, assessment: Assessment) -> bool:
     return can_edit_assessment(user, assessment)
 
 
+def can_edit_general_data(user: AnyUser, assessment: Assessment) -> bool:
+    """The Data Umum page (Bupati/Walikota, forum chair, office address, the kecamatan and desa/kelurahan
+    proposed, pendanaan): whoever fills the assessment's general part, as for the ODF figures
+    (can_edit_assessment): the regency's forum coordinator, or an admin."""
+    return can_edit_assessment(user, assessment)
+
+
 # --- filling: one rule -----------------------------------------------------------
 #
 # Who writes a regency's own answers, written once: the roles that fill, and whether the role fills only the
@@ -819,6 +826,11 @@ def can_manage_user(user: AnyUser, target: User) -> bool:
 
 def can_manage_frameworks(user: AnyUser) -> bool:
     """Uploading, loading and publishing framework files from the web: the national admin only."""
+    return is_admin(user)
+
+
+def can_manage_sipantas(user: AnyUser) -> bool:
+    """Importing the SIPANTAS crosswalk (indicator and kabupaten ids): the national admin only."""
     return is_admin(user)
 
 

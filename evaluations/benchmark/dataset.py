@@ -542,7 +542,10 @@ class Builder:
             for n in range(1 if self.rng.random() < 0.7 else 2):
                 kind = JPEG if self.rng.random() < 0.35 else PDF
                 versions = 1 if self.rng.random() < 0.8 else 2
-                evidence.append(Evidence(response_id=response.pk, title=f"Bukti {n + 1}", created_by=None))
+                year = self.cycle.data_year if n == 0 else self.cycle.data_year_previous
+                evidence.append(
+                    Evidence(response_id=response.pk, title=f"Bukti {n + 1}", data_year=year, created_by=None)
+                )
                 plans.append((response.assessment_id == self.focus_assessment.pk, kind, versions))
         evidence = Evidence.objects.bulk_create(evidence, batch_size=BATCH)
         versions = []

@@ -38,6 +38,13 @@ class ResponseForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     evidence_title = forms.CharField(label=_("Judul bukti dukung baru"), required=False, max_length=EVIDENCE_TITLE)
+    evidence_year = forms.TypedChoiceField(
+        label=_("Tahun data bukti dukung baru"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text=_("Bukti dukung berlaku untuk capaian tahun ini."),
+    )
     evidence_files = MultipleCheckedFileField(label=_("Unggah bukti dukung"), required=False)
     version = forms.IntegerField(widget=forms.HiddenInput)
 
@@ -50,11 +57,20 @@ class ResponseForm(forms.Form):
                 "achievement": response.achievement,
                 "achievement_previous": response.achievement_previous,
                 "explanation": response.explanation,
+                "evidence_year": response.assessment.cycle.data_year,
                 "version": response.version,
             },
         )
         super().__init__(*args, **kwargs)
         self.response = response
+        cycle = response.assessment.cycle
+        # "Capaian 2024" / "Capaian 2023": the cycle's data year N and N-1.
+        self.fields["achievement"].label = _("Capaian %(year)s") % {"year": cycle.data_year}
+        self.fields["achievement_previous"].label = _("Capaian %(year)s") % {"year": cycle.data_year_previous}
+        self.fields["evidence_year"].choices = [
+            (cycle.data_year, str(cycle.data_year)),
+            (cycle.data_year_previous, str(cycle.data_year_previous)),
+        ]
         self.fields["value"].choices = [
             (o.value, f"{o.value} — {o.description}") for o in response.indicator.scale_options.all()
         ]

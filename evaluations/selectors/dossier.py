@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from evaluations.models import Assessment, ChangeKind, EvidenceVersion, Response, Stage, StatusChange
 from evaluations.selectors.award import policy_lines
 from evaluations.selectors.forecast import ReadinessView, readiness_views
+from evaluations.selectors.general_data import GeneralData, general_data
 from evaluations.selectors.scores import AssessmentScores, assessment_scores
 from forums.models import Body, BodyKind, MemberRole, Membership, User
 from kks import textlimits
@@ -67,6 +68,11 @@ class EvidenceItem:
     title: str
     indicator_code: str = ""
     thumbnail: str | None = None  # a data: URI, filled in by the rendering service
+
+    @property
+    def data_year(self) -> int:
+        """The data year the evidence is for (0: stored before evidence had a year)."""
+        return self.version.evidence.data_year
 
     @property
     def is_image(self) -> bool:
@@ -154,6 +160,7 @@ class DossierData:
     kelembagaan: list[IndicatorItem]
     bodies: list[Body]
     signatories: list[Signatory]
+    general: GeneralData | None = None
     narrative: ClippedText = field(default_factory=lambda: ClippedText(""))
     secretariat_address: ClippedText = field(default_factory=lambda: ClippedText(""))
 
@@ -200,6 +207,8 @@ def _current_versions(assessment: Assessment) -> dict[int, list[EvidenceItem]]:
     by_response: dict[int, list[EvidenceItem]] = defaultdict(list)
     for v in chosen.values():
         by_response[v.evidence.response_id].append(EvidenceItem(v, v.evidence.title))
+    for items in by_response.values():
+        items.sort(key=lambda e: -e.data_year)  # data year N first, then N-1 (stable within a year)
     return by_response
 
 
@@ -293,6 +302,7 @@ def dossier_data(assessment_id: int) -> DossierData:
         kelembagaan=kelembagaan,
         bodies=bodies,
         signatories=_signatories(bodies, changes),
+        general=general_data(assessment),
     )
     # In print order: the general part first, then the kelembagaan and the tatanan sections.
     budget = TextBudget()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects
 from django.db.models.functions import Coalesce
 
@@ -66,8 +68,29 @@ def with_card_data(responses: QuerySet[Response], *, blocks: bool = True) -> Que
     )
 
 
+@dataclass
+class YearEvidence:
+    """The active evidence of one data year of a response (``year`` 0: stored before evidence had a year)."""
+
+    year: int
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+def evidence_by_year(response: Response, evidence: list[Evidence]) -> list[YearEvidence]:
+    """The cycle's data year N, then N-1 (each even when empty), then any other year found, newest first."""
+    cycle = response.assessment.cycle
+    groups = {
+        cycle.data_year: YearEvidence(cycle.data_year),
+        cycle.data_year_previous: YearEvidence(cycle.data_year_previous),
+    }
+    for item in evidence:
+        groups.setdefault(item.data_year, YearEvidence(item.data_year)).evidence.append(item)
+    ordered = [groups.pop(cycle.data_year), groups.pop(cycle.data_year_previous)]
+    return ordered + sorted(groups.values(), key=lambda g: -g.year)
+
+
 def decorate(response: Response) -> Response:
-    """Split the prefetched evidence into active and withdrawn, and find the last send-back."""
+    """Split the prefetched evidence into active (by data year) and withdrawn, and find the last send-back."""
     evidence = list(response.evidence.all())
     # The OPD the regency gave the indicator to, if any (one query per assessment instance, not per card).
     prefetch_related_objects([response.assessment], "opd_assignments__opd")
@@ -76,6 +99,7 @@ def decorate(response: Response) -> Response:
     )
     # Attributes for the templates, added to the instance (not model fields).
     response.active_evidence = [e for e in evidence if e.withdrawn_at is None]  # type: ignore[attr-defined]
+    response.evidence_years = evidence_by_year(response, response.active_evidence)  # type: ignore[attr-defined]
     response.withdrawn_evidence = [e for e in evidence if e.withdrawn_at is not None]  # type: ignore[attr-defined]
     history = getattr(response, "flagged_history", None)
     if history is None:

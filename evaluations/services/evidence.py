@@ -20,9 +20,27 @@ from forums.models import User
 from kks.audit import recorded_by
 from kks.uploads import CheckedUpload, check_upload
 
-from .errors import InvalidTransition
+from .errors import InvalidTransition, WorkflowError
 from .guards import lock_response, require_fillable
 from .previews import evidence_preview_schedule
+
+
+def data_years(response: Response) -> tuple[int, int]:
+    """The two data years of the response's cycle, earlier first (2025 cycle: 2023, 2024)."""
+    cycle = response.assessment.cycle
+    return cycle.data_year_previous, cycle.data_year
+
+
+def _checked_year(response: Response, data_year: int | None) -> int:
+    years = data_years(response)
+    if data_year is None:
+        return years[1]
+    if data_year not in years:
+        raise WorkflowError(
+            _("Tahun data %(year)s bukan tahun data siklus ini (%(years)s).")
+            % {"year": data_year, "years": ", ".join(str(y) for y in years)}
+        )
+    return data_year
 
 
 def _store(
@@ -49,13 +67,25 @@ def _store(
 
 @transaction.atomic
 def evidence_add(
-    *, response: Response, uploaded: UploadedFile, actor: User, title: str = "", checked: CheckedUpload | None = None
+    *,
+    response: Response,
+    uploaded: UploadedFile,
+    actor: User,
+    title: str = "",
+    checked: CheckedUpload | None = None,
+    data_year: int | None = None,
 ) -> Evidence:
-    """Attach a new file to a response that the actor may still change."""
+    """Attach a new file to a response that the actor may still change.
+
+    ``data_year`` is one of the cycle's two data years (default: the cycle's data year N).
+    """
     locked = lock_response(response)
     require_fillable(actor, locked)
+    year = _checked_year(locked, data_year)
     checked = checked or check_upload(uploaded)
-    evidence = Evidence(response=locked, title=(title.strip() or checked.original_name)[:200], created_by=actor)
+    evidence = Evidence(
+        response=locked, title=(title.strip() or checked.original_name)[:200], data_year=year, created_by=actor
+    )
     recorded_by(evidence, actor).save()
     _store(evidence, uploaded, checked, number=1, actor=actor)
     return evidence

@@ -168,7 +168,18 @@ def _link(document: Document, response: Response, *, actor: User | None, carried
     current = document.current
     if current is None:
         raise InvalidTransition(_("Dokumen ini belum memiliki berkas."))
-    evidence = Evidence(response=response, title=document.title, created_by=actor, document=document, carried=carried)
+    cycle = response.assessment.cycle
+    # The document's data year when it is one of the cycle's two, otherwise the cycle's year N.
+    years = (cycle.data_year_previous, cycle.data_year)
+    data_year = document.data_year if document.data_year in years else cycle.data_year
+    evidence = Evidence(
+        response=response,
+        title=document.title,
+        data_year=data_year,
+        created_by=actor,
+        document=document,
+        carried=carried,
+    )
     recorded_by(evidence, actor).save()
     _mirror(evidence, current, number=1, actor=actor)
     return evidence

@@ -106,9 +106,11 @@ def response_save(
     version: int | None = None,
     uploads: Sequence[tuple[UploadedFile, CheckedUpload | None]] = (),
     evidence_title: str = "",
+    evidence_year: int | None = None,
     submit: bool = False,
 ) -> Response:
-    """Save the regency's answer (and any new evidence files); optionally submit it for review."""
+    """Save the regency's answer (and any new evidence files, for ``evidence_year``, default the cycle's
+    data year N); optionally submit it for review."""
     locked = lock_response(response)
     require_fillable(actor, locked)
     require_version(locked, version)
@@ -131,7 +133,16 @@ def response_save(
             title = evidence_title
             if evidence_title and len(uploads) > 1:
                 title = f"{evidence_title} ({(checked.original_name if checked else uploaded.name)})"
-            added.append(evidence_add(response=locked, uploaded=uploaded, actor=actor, title=title, checked=checked))
+            added.append(
+                evidence_add(
+                    response=locked,
+                    uploaded=uploaded,
+                    actor=actor,
+                    title=title,
+                    checked=checked,
+                    data_year=evidence_year,
+                )
+            )
         if submit:
             _submit(locked, actor)
             notifications.notify_waiting(responses=[locked], actor=actor)

@@ -34,9 +34,11 @@ def pdf_bytes(text: str = "Lampiran uji") -> bytes:
 
 
 def add_evidence(
-    response, *, name: str, content: bytes, content_type: str, actor=None, title: str = ""
+    response, *, name: str, content: bytes, content_type: str, actor=None, title: str = "", data_year=None
 ) -> EvidenceVersion:
-    evidence = Evidence.objects.create(response=response, title=title or name, created_by=actor)
+    """One stored evidence file, for ``data_year`` (default: the cycle's data year N)."""
+    year = data_year or response.assessment.cycle.data_year
+    evidence = Evidence.objects.create(response=response, title=title or name, data_year=year, created_by=actor)
     stored = default_storage.save(f"evidence/test/{uuid.uuid4().hex}", ContentFile(content))
     version = EvidenceVersion.objects.create(
         evidence=evidence,

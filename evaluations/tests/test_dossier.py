@@ -112,7 +112,7 @@ def test_dossier_reads_in_constant_queries(cycle, regency, coordinator, reviewer
             response, name="extra.png", content=report_data.png_bytes((10, 10)), content_type="image/png"
         )
 
-    with django_assert_num_queries(12) as small_queries:  # 12th: the earlier award cycles (Paripurna)
+    with django_assert_num_queries(15) as small_queries:  # 11, the earlier award cycles, 3 for the Data Umum
         dossier_data(small.pk)
     with django_assert_num_queries(len(small_queries.captured_queries)):
         dossier_data(big.pk)

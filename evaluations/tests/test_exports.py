@@ -159,14 +159,14 @@ def test_instrument_export_has_the_national_fields_per_tatanan(client, coordinat
     assert ws["A1"].value == "INSTRUMEN PENILAIAN KABUPATEN/KOTA SEHAT — Siklus 2025"
     assert ws["A2"].value == "Kabupaten/Kota: Kota Kediri (35.71) — Provinsi: Jawa Timur"
     header = _values(ws, 5)
-    assert header == ["No", "Kode", "Indikator", "Capaian", "Capaian tahun sebelumnya", "Nilai mandiri",
-                      "Nilai provinsi", "Penjelasan"]  # fmt: skip
+    assert header == ["No", "Kode", "Indikator", "Capaian 2024", "Capaian 2023", "Nilai mandiri",
+                      "Nilai provinsi", "Penjelasan", "Bukti dukung 2024", "Bukti dukung 2023"]  # fmt: skip
     indicators = list(framework.indicators.filter(tatanan__number=1).order_by("sort_order"))
     assert _values(ws, 6) == [1, "T1-01", indicators[0].name, "92% posyandu aktif", "85%", 100, 50,
-                              "=1+1 bukan rumus"]  # fmt: skip
+                              "=1+1 bukan rumus", 0, 0]  # fmt: skip
     assert ws["H6"].data_type == "s"
-    assert _values(ws, 7) == [2, "T1-02", indicators[1].name, None, None, 50, None, None]
-    assert _values(ws, 8) == [3, "T1-03", indicators[2].name, None, None, None, None, None]
+    assert _values(ws, 7) == [2, "T1-02", indicators[1].name, None, None, 50, None, None, 0, 0]
+    assert _values(ws, 8) == [3, "T1-03", indicators[2].name, None, None, None, None, None, 0, 0]
     assert ws.max_row == 8
     kelembagaan = wb["Kelembagaan"]
     assert [kelembagaan.cell(r, 2).value for r in (6, 7)] == ["K-01", "K-02"]

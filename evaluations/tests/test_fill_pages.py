@@ -130,12 +130,21 @@ def test_the_card_form_is_labelled_for_assistive_technology(client, coordinator,
     assert html.count('aria-invalid="true"') == 3  # the three radios of the small framework's scale
     assert f'<label for="{prefix}-value_0" class="form-check-label">100 — Nilai 100</label>' in html
     # Text fields keep their label, value (escaped) and widget attributes; the upload its help text.
-    assert f'<label for="{prefix}-achievement" class="form-label">Capaian tahun penilaian</label>' in html
+    # The capaian fields are labelled with the cycle's data years (2025 cycle: 2024 and 2023).
+    assert f'<label for="{prefix}-achievement" class="form-label">Capaian 2024</label>' in html
+    assert f'<label for="{prefix}-achievement_previous" class="form-label">Capaian 2023</label>' in html
     textarea = f'rows="3" maxlength="1000" class="textarea form-control" id="{prefix}-achievement">'
     assert textarea + "\na &lt; b</textarea>" in html
     assert f'maxlength="200" class="textinput form-control" id="{prefix}-evidence_title">' in html
     assert f'multiple id="{prefix}-evidence_files" aria-describedby="{prefix}-evidence_files_helptext">' in html
     assert f'<div id="{prefix}-evidence_files_helptext" class="form-text">' in html
+    # The year of a new upload: a labelled choice of exactly the cycle's two data years, N preselected.
+    assert f'<label for="{prefix}-evidence_year" class="form-label">Tahun data bukti dukung baru</label>' in html
+    assert re.search(
+        rf'<select name="r{response.pk}-evidence_year" class="form-select" id="{prefix}-evidence_year"[^>]*>'
+        r'<option value="2024" selected>2024</option><option value="2023">2023</option></select>',
+        html,
+    )
 
 
 def test_a_checked_value_and_a_comment_error_are_shown(client, coordinator, response):

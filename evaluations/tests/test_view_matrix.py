@@ -36,8 +36,10 @@ MATRIX = {
     ("GET", "inbox"): [200, 200, 200, 200, 200, 200, 200, LOGIN],
     ("GET", "assessment-assignments"): [200, 403, 403, 403, 403, 200, 404, LOGIN],
     ("GET", "my-indicators"): [200, 200, 403, 403, 403, 403, 200, LOGIN],  # fillers, each their own
+    ("GET", "assessment-data-umum"): [200, 403, 403, 403, 403, 200, 404, LOGIN],
     ("POST", "assessment-general"): [302, 403, 403, 403, 403, 302, 404, LOGIN],
     ("POST", "assessment-paripurna"): [302, 403, 403, 403, 403, 302, 404, LOGIN],  # who fills the general data
+    ("POST", "assessment-data-umum"): [302, 403, 403, 403, 403, 302, 404, LOGIN],
     ("POST", "response-save"): FILLERS_ONLY,
     ("POST", "tatanan-submit"): FILLERS_ONLY,
     ("POST", "kelembagaan-submit"): [302, 403, 403, 403, 403, 302, 404, LOGIN],
@@ -100,6 +102,7 @@ def _request(client, method, name, w):
             {"odf_kecamatan_count": 1, "odf_village_count": 5, "odf_stop_babs_count": 4, "narrative": "n"},
         ),
         "assessment-paripurna": ([a.pk], {"ip_spm_met": "on", "ip_spm_note": "IP-SPM 92", "innovation_note": ""}),
+        "assessment-data-umum": ([a.pk], {"head_name": "Bupati", "tim_pembina_apbd": "1000"}),
         "response-save": (
             [draft.pk],
             {f"r{draft.pk}-value": 50, f"r{draft.pk}-version": draft.version, "action": "save"},
@@ -138,7 +141,7 @@ def test_role_view_matrix(request, client, world, method, name, persona, expecte
             assert not response["Location"].startswith(reverse("login"))
 
 
-@pytest.mark.parametrize("name", [n for (m, n) in MATRIX if m == "POST"])
+@pytest.mark.parametrize("name", [n for (m, n) in MATRIX if m == "POST" and ("GET", n) not in MATRIX])
 def test_post_only_views_refuse_get(client, coordinator, world, name):
     client.force_login(coordinator)
     assert _request(client, "GET", name, world).status_code == 405

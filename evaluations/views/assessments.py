@@ -10,19 +10,22 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from evaluations.forms.assessment import AssessmentGeneralForm
+from evaluations.forms.assessment import AssessmentGeneralForm, GeneralDataForm
 from evaluations.forms.awards import ParipurnaForm
 from evaluations.selectors.award import official_trend, policy_lines
 from evaluations.selectors.forecast import readiness_views
+from evaluations.selectors.general_data import count_checks, general_data
 from evaluations.selectors.progress import Progress, kelembagaan_checklist, opd_progress, tatanan_progress
 from evaluations.selectors.scores import assessment_scores
 from evaluations.services.assessments import GENERAL_FIELDS, assessment_update_general
 from evaluations.services.awards import PARIPURNA_FIELDS, assessment_update_paripurna
 from evaluations.services.cycles import SELF_ASSESSMENT, window_is_open, window_states
 from evaluations.services.errors import WorkflowError
+from evaluations.services.general_data import general_data_update
 from forums.permissions import (
     can_assign_opds,
     can_edit_assessment,
+    can_edit_general_data,
     can_edit_paripurna_data,
     can_request_dossier,
     can_view_audit,
@@ -42,6 +45,10 @@ def _render(request, assessment, *, form=None, paripurna_form=None, status=200):
     if can_edit_paripurna and paripurna_form is None:
         paripurna_form = ParipurnaForm(initial={f: getattr(assessment, f) for f in PARIPURNA_FIELDS})
     rows = [(row, progress.get(row.tatanan.pk, Progress())) for row in scores.tatanan]
+    kelembagaan = kelembagaan_checklist(assessment)
+    checks = count_checks(assessment, kelembagaan)
+    for response in kelembagaan:
+        response.count_check = checks.get(response.pk)  # for the template
     context = {
         "assessment": assessment,
         "windows": window_states(assessment.cycle),
@@ -49,7 +56,10 @@ def _render(request, assessment, *, form=None, paripurna_form=None, status=200):
         "readiness": readiness_views(scores),
         "tatanan_rows": rows,
         "kelembagaan_progress": progress.get(None, Progress()),
-        "kelembagaan": kelembagaan_checklist(assessment),
+        "kelembagaan": kelembagaan,
+        "general": general_data(assessment),
+        "can_edit_general_data": can_edit_general_data(request.user, assessment)
+        and window_is_open(assessment.cycle, SELF_ASSESSMENT),
         "opd_rows": opd_progress(assessment),
         "form": form if can_edit else None,
         "paripurna_form": paripurna_form if can_edit_paripurna else None,
@@ -106,8 +116,44 @@ def assessment_paripurna(request, pk):
     return _render(request, visible_assessment(request, pk), paripurna_form=form)
 
 
+def _render_general_data(request, assessment, form):
+    context = {"assessment": assessment, "form": form, "window_open": window_is_open(assessment.cycle, SELF_ASSESSMENT)}
+    return render(request, "evaluations/general_data.html", context)
+
+
+@login_required
+def assessment_data_umum(request, pk):
+    """Edit the Data Umum: heads, office, the kecamatan and desa/kelurahan proposed, pendanaan."""
+    assessment = visible_assessment(request, pk)
+    if not can_edit_general_data(request.user, assessment):
+        raise PermissionDenied
+    if request.method != "POST":
+        return _render_general_data(request, assessment, GeneralDataForm(assessment=assessment))
+    form = GeneralDataForm(request.POST, assessment=assessment)
+    if not form.is_valid():
+        return _render_general_data(request, assessment, form)
+    data = form.cleaned_data
+    try:
+        general_data_update(
+            assessment=assessment,
+            actor=request.user,
+            head_name=data["head_name"],
+            forum_chair_name=data["forum_chair_name"],
+            office_address=data["office_address"],
+            districts=data["districts"],
+            villages=data["villages"],
+            fundings=form.fundings(),
+        )
+    except WorkflowError as error:
+        form.add_error(None, error)
+        return _render_general_data(request, assessment, form)
+    messages.success(request, _("Data umum tersimpan."))
+    return redirect("evaluations:assessment-detail", pk=pk)
+
+
 urlpatterns = [
     path("penilaian/<int:pk>/", assessment_detail, name="assessment-detail"),
     path("penilaian/<int:pk>/data-umum/", assessment_general, name="assessment-general"),
     path("penilaian/<int:pk>/paripurna/", assessment_paripurna, name="assessment-paripurna"),
+    path("penilaian/<int:pk>/data-umum/ubah/", assessment_data_umum, name="assessment-data-umum"),
 ]

@@ -23,6 +23,7 @@ from evaluations.forms.evidence import EvidenceReplaceForm
 from evaluations.forms.responses import SUBMIT, CommentForm, ResponseForm
 from evaluations.models import Assessment, Response
 from evaluations.selectors.fill import response_for_card, responses_for_fill
+from evaluations.selectors.general_data import count_checks
 from evaluations.selectors.progress import Progress
 from evaluations.services.cycles import require_fill_window
 from evaluations.services.errors import StaleVersion, WindowClosed, WorkflowError
@@ -133,9 +134,17 @@ def build_card(
     )
 
 
+def _attach_count_checks(assessment: Assessment, responses: list[Response]) -> None:
+    """FKK/Pokja indicators: their documents counted against the proposed kecamatan or desa (for the card)."""
+    checks = count_checks(assessment, responses)
+    for response in responses:
+        response.count_check = checks.get(response.pk)  # type: ignore[attr-defined]
+
+
 def render_card(request, response: Response, **kwargs):
     """The card of one response, fetched afresh (for htmx swaps)."""
     fresh = response_for_card(assessment=response.assessment, pk=response.pk)
+    _attach_count_checks(fresh.assessment, [fresh])
     card = build_card(request.user, fresh, **kwargs)
     return render(request, "evaluations/fill/_card.html", {"card": card, "labels": card_labels()})
 
@@ -160,6 +169,8 @@ def _page_url(assessment: Assessment, tatanan: Tatanan | None) -> str:
 def render_fill_page(request, assessment: Assessment, tatanan: Tatanan | None, *, forms=None, status=200):
     forms = forms or {}
     responses = responses_for_fill(assessment=assessment, tatanan=tatanan)
+    if tatanan is None:
+        _attach_count_checks(assessment, responses)
     makers = card_url_makers()
     cards = [build_card(request.user, r, form=forms.get(r.pk), inline=False, makers=makers) for r in responses]
     mine_only = request.GET.get("saya") == "1"
@@ -230,6 +241,7 @@ def _save(request, response: Response, form: ResponseForm):
                 version=form.cleaned_data["version"],
                 uploads=form.cleaned_data["evidence_files"],
                 evidence_title=form.cleaned_data["evidence_title"],
+                evidence_year=form.cleaned_data["evidence_year"],
                 submit=submit,
             )
         except WorkflowError as error:

@@ -17,6 +17,7 @@ from evaluations.forms.responses import CommentForm
 from evaluations.forms.review import QueueFilterForm, ReviewForm, ReviewNoteForm
 from evaluations.models import ResponseStatus
 from evaluations.selectors.fill import decorate, with_card_data
+from evaluations.selectors.general_data import count_checks
 from evaluations.selectors.queue import review_queue, waiting_for
 from evaluations.selectors.review import (
     bulk_accept_candidates,
@@ -125,6 +126,7 @@ def _render_review(request, response, *, form=None, note_form=None, status=200):
         "review_notes": review_notes_for(user=request.user, response=response),
         "shows_review_notes": bool(review_note_stages_visible_to(request.user, response.assessment.regency)),
         "since": changes_since_sent_back(response),
+        "count_check": count_checks(response.assessment, [response]).get(response.pk),
     }
     may_note = can_add_review_note(request.user, response)
     if form is not None and not may_note:

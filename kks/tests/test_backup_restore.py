@@ -54,7 +54,7 @@ def data(storage_dir, assessment, coordinator, reviewer, opd_officer, admin_user
     Response.objects.filter(pk=response.pk).update(updated_at=timezone.now() - timezone.timedelta(days=40))
     for number, payload in enumerate([samples.pdf_bytes("versi satu"), samples.pdf_bytes("versi dua")], start=1):
         evidence = Evidence.objects.filter(response=response).first() or Evidence.objects.create(
-            response=response, title="Notulen rapat Forum", created_by=coordinator
+            response=response, title="Notulen rapat Forum", data_year=2024, created_by=coordinator
         )
         version = EvidenceVersion(
             evidence=evidence,
