@@ -24,12 +24,14 @@ from ninja.errors import ValidationError as NinjaValidationError
 from evaluations.models import Assessment, Evidence, EvidenceVersion, Response
 from evaluations.selectors.readiness import LEVEL_LABELS
 from evaluations.selectors.scores import assessment_scores
+from evaluations.selectors.sipantas import sipantas_export
 from evaluations.services.errors import StaleVersion, WorkflowError
 from evaluations.services.responses import FILL_FIELDS, response_save
 from forums.models import Region, RegionLevel
 from forums.permissions import (
     assessments_visible_to,
     can_fill_response,
+    can_request_dossier,
     evidence_versions_visible_to,
     get_for_user_or_404,
     provinces_visible_to,
@@ -285,6 +287,21 @@ def get_assessment(request: HttpRequest, assessment_id: int) -> dict[str, Any]:
             for basis, r in scores.readiness.items()
         },
     }
+
+
+@api.get(
+    "/assessments/{assessment_id}/sipantas",
+    response={200: dict[str, Any], **READ_ONE},
+    tags=["assessments"],
+)
+def get_sipantas_export(request: HttpRequest, assessment_id: int) -> dict[str, Any]:
+    """The SIPANTAS export of one assessment, as the page's JSON download (docs/operations.md: per indicator
+    capaian of both data years, scores, explanations, status and evidence links; ODF; kelembagaan;
+    ``missing_ids`` names the rows the crosswalk has no SIPANTAS id for). The same rule as the dossier: everyone
+    who sees the assessment except OPD officers."""
+    user = _user(request)
+    assessment = get_for_user_or_404(_assessments(user), check=can_request_dossier, user=user, pk=assessment_id)
+    return dict(sipantas_export(assessment=assessment, base_url=settings.KKS_SITE_URL))
 
 
 # --- responses --------------------------------------------------------------------------

@@ -39,6 +39,8 @@ MATRIX = {
     ("GET", "/assessments"): EVERYONE,
     ("GET", "/assessments/{assessment}"): IN_SCOPE,
     ("GET", "/assessments/{assessment}/responses"): IN_SCOPE,
+    # As the page's download (can_request_dossier): not for OPD officers.
+    ("GET", "/assessments/{assessment}/sipantas"): [200, 403, 200, 200, 200, 200, 404, 404, 401],
     ("GET", "/responses/{draft}"): IN_SCOPE,
     ("GET", "/responses/{draft}/evidence"): IN_SCOPE,
     # Fillers: the coordinator, the OPD officer for its OPD's indicators, the admin; reviewers see but do not fill.

@@ -70,7 +70,7 @@ def test_schema_driven_run_finds_no_server_error(
     headers = {"Authorization": f"Bearer {token_for(admin_user)}", "Accept-Encoding": "identity"}
     rows = _known_rows(assessment, framework, coordinator)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) == 9
+    assert len(operations) == 10
     calls = 0
 
     for operation in operations:
@@ -101,7 +101,7 @@ def test_schema_driven_run_finds_no_server_error(
         calls += EXAMPLES_PER_OPERATION
 
     assert time.monotonic() - started < BUDGET_SECONDS
-    assert calls >= 9 * (1 + EXAMPLES_PER_OPERATION)
+    assert calls >= 10 * (1 + EXAMPLES_PER_OPERATION)
 
 
 def test_the_document_says_how_to_authenticate(client):
