@@ -16,7 +16,7 @@ from tatanan.scoring import MAX_STREAK
 
 
 def _threshold(label):
-    return forms.DecimalField(label=label, min_value=0, max_value=100, max_digits=5, decimal_places=2)
+    return forms.DecimalField(label=label, min_value=0, max_value=100, max_digits=5, decimal_places=2, localize=True)
 
 
 class AwardPolicyForm(forms.Form):

@@ -269,3 +269,23 @@ def test_the_dossier_pdf_prints_the_award_rules_and_the_paripurna_data(assessmen
     assert "Dasarpenilaian:rata-ratatatanan" in text
     assert "Wistara:nilaiminimal91,desa/kelurahanODFminimal100%." in text
     assert "IP-SPMterpenuhiYa—IP-SPM2024:92,5" in text
+
+
+@pytest.mark.parametrize(
+    ("language", "shown", "typed"), [("id", 'value="70,50"', "72,5"), ("en", 'value="70.50"', "72.5")]
+)
+def test_the_thresholds_are_shown_and_read_in_the_users_locale(cycle, language, shown, typed):
+    from decimal import Decimal
+
+    from django.utils import translation
+
+    from evaluations.forms.awards import AwardPolicyForm
+
+    cycle.padapa_min_score = Decimal("70.50")
+    with translation.override(language):
+        assert shown in str(AwardPolicyForm(cycle=cycle)["padapa_min_score"])
+        data = {**AwardPolicyForm(cycle=cycle).initial, "padapa_min_score": typed, "reason": "Juknis"}
+        data["award_requires_kelembagaan"] = "on"
+        form = AwardPolicyForm(data, cycle=cycle)
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data["padapa_min_score"] == Decimal("72.5")
