@@ -75,7 +75,8 @@ def _evidence_groups(html: str) -> list[tuple[str, list[str]]]:
     for part in re.split(r'<h4 class="h6 small fw-bold mb-1 mt-2">', html)[1:]:
         heading, _, rest = part.partition("</h4>")
         listing = rest.split("</ul>", 1)[0]
-        titles = re.findall(r'<li class="border rounded p-2 mb-2">\s*<a href="[^"]+">([^<]+)</a>', listing)
+        # The first download link of each item is its title (after the thumbnail, before the inline view).
+        titles = re.findall(r'<li class="border rounded p-2 mb-2">.*?<a href="[^"]+/unduh/">([^<]+)</a>', listing, re.S)
         groups.append((heading, titles))
     return groups
 

@@ -24,7 +24,8 @@ PAGES = {
     "national report": ("national", "evaluations:national-report", lambda d: []),
 }
 QUERIES = {
-    "assessment page": 17,  # 14, then the award rules, the official-result trend and the OPD assignment
+    # 14, then the award rules, the official-result trend, the OPD assignment and the Data Umum (3)
+    "assessment page": 20,
     "fill page": 14,  # 13, then the OPD assignments of the assessment (once per page)
     "review queue (kabupaten/kota)": 11,  # 10, then the reviewer's tatanan limit
     "review queue (province)": 11,
