@@ -58,6 +58,10 @@ class CorrectionForm(forms.Form):
             fields[name] = forms.CharField(
                 label=TEXT_LABELS[name], required=False, widget=forms.Textarea(attrs={"rows": 3})
             )
+        # "Capaian 2024" / "Capaian 2023", as on the fill and review pages: the cycle's data years N and N-1.
+        cycle = response.assessment.cycle
+        fields["achievement"].label = _("Capaian %(year)s") % {"year": cycle.data_year}
+        fields["achievement_previous"].label = _("Capaian %(year)s") % {"year": cycle.data_year_previous}
         # Scores and texts first, the reason and the version last.
         self.fields = {**fields, **self.fields}
 

@@ -174,6 +174,9 @@ def test_the_correction_page_and_its_visibility_to_the_filler(
     page = admin_client.get(url)
     assert page.status_code == 200
     assert b'name="value_national"' in page.content
+    cycle = final.assessment.cycle
+    for year in (cycle.data_year, cycle.data_year_previous):  # the capaian of each data year, by its year
+        assert f"Capaian {year}" in page.content.decode()
     data = {
         "value": 100,
         "value_provincial": 100,
