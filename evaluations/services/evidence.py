@@ -9,13 +9,15 @@ evidence but keeps every version.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evaluations.models import Evidence, EvidenceVersion, Response
+from evaluations.models import Document, DocumentVersion, Evidence, EvidenceVersion, Response
 from forums.models import User
 from kks.audit import recorded_by
 from kks.uploads import CheckedUpload, check_upload
@@ -43,24 +45,39 @@ def _checked_year(response: Response, data_year: int | None) -> int:
     return data_year
 
 
-def _store(
-    evidence: Evidence, uploaded: UploadedFile, checked: CheckedUpload, *, number: int, actor: User
-) -> EvidenceVersion:
-    version = EvidenceVersion(
-        evidence=evidence,
-        number=number,
-        original_name=checked.original_name,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        uploaded_by=actor,
-        uploaded_at=timezone.now(),
-    )
+_V = TypeVar("_V", EvidenceVersion, DocumentVersion)
+
+
+def file_version_store(
+    *, owner: Evidence | Document, version: _V, uploaded: UploadedFile, checked: CheckedUpload, actor: User
+) -> _V:
+    """Save a new file version of evidence or of a library document: the checked upload's metadata, its file
+    under a random name (the model's ``upload_to``), and the version made the owner's current one, both
+    recorded as ``actor``'s."""
+    version.original_name = checked.original_name
+    version.content_type = checked.content_type
+    version.size = checked.size
+    version.sha256 = checked.sha256
+    version.uploaded_by = actor
+    version.uploaded_at = timezone.now()
     uploaded.seek(0)
     version.file.save(checked.original_name, uploaded, save=False)
     recorded_by(version, actor).save()
-    evidence.current = version
-    recorded_by(evidence, actor).save(update_fields=["current"])
+    owner.current = version  # the owner's own version model: the callers pair them
+    recorded_by(owner, actor).save(update_fields=["current"])
+    return version
+
+
+def _store(
+    evidence: Evidence, uploaded: UploadedFile, checked: CheckedUpload, *, number: int, actor: User
+) -> EvidenceVersion:
+    version = file_version_store(
+        owner=evidence,
+        version=EvidenceVersion(evidence=evidence, number=number),
+        uploaded=uploaded,
+        checked=checked,
+        actor=actor,
+    )
     evidence_preview_schedule(version=version)
     return version
 

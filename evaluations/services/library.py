@@ -29,6 +29,7 @@ from kks.audit import recorded_by
 from kks.uploads import CheckedUpload, check_upload
 
 from .errors import InvalidTransition, WorkflowError
+from .evidence import data_years, file_version_store
 from .guards import is_editable, lock_response, require_fillable
 
 
@@ -70,22 +71,13 @@ def document_with_hash(*, regency: Region, sha256: str) -> Document | None:
 def _store(
     document: Document, uploaded: UploadedFile, checked: CheckedUpload, *, number: int, actor: User
 ) -> DocumentVersion:
-    version = DocumentVersion(
-        document=document,
-        number=number,
-        original_name=checked.original_name,
-        content_type=checked.content_type,
-        size=checked.size,
-        sha256=checked.sha256,
-        uploaded_by=actor,
-        uploaded_at=timezone.now(),
+    return file_version_store(
+        owner=document,
+        version=DocumentVersion(document=document, number=number),
+        uploaded=uploaded,
+        checked=checked,
+        actor=actor,
     )
-    uploaded.seek(0)
-    version.file.save(checked.original_name, uploaded, save=False)
-    recorded_by(version, actor).save()
-    document.current = version
-    recorded_by(document, actor).save(update_fields=["current"])
-    return version
 
 
 def _mirror(evidence: Evidence, version: DocumentVersion, *, number: int, actor: User | None) -> EvidenceVersion:
@@ -168,10 +160,9 @@ def _link(document: Document, response: Response, *, actor: User | None, carried
     current = document.current
     if current is None:
         raise InvalidTransition(_("Dokumen ini belum memiliki berkas."))
-    cycle = response.assessment.cycle
     # The document's data year when it is one of the cycle's two, otherwise the cycle's year N.
-    years = (cycle.data_year_previous, cycle.data_year)
-    data_year = document.data_year if document.data_year in years else cycle.data_year
+    years = data_years(response)
+    data_year = document.data_year if document.data_year in years else years[1]
     evidence = Evidence(
         response=response,
         title=document.title,
