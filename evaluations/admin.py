@@ -27,6 +27,7 @@ from .models import (
 )
 from .selectors.award import POLICY_FIELDS
 from .services.guards import was_accepted
+from .services.summary import readiness_summary_refresh
 
 
 def _reopen(modeladmin, request, queryset, days):
@@ -148,6 +149,21 @@ class ResponseAdmin(admin.ModelAdmin):
         if obj is not None and was_accepted(obj):
             return False
         return super().has_delete_permission(request, obj)
+
+    # The readiness tables read each assessment's summary: an admin edit rewrites it in the same transaction.
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        readiness_summary_refresh(assessment_ids=[obj.assessment_id])
+
+    def delete_model(self, request, obj):
+        assessment_id = obj.assessment_id
+        super().delete_model(request, obj)
+        readiness_summary_refresh(assessment_ids=[assessment_id])
+
+    def delete_queryset(self, request, queryset):
+        assessment_ids = set(queryset.values_list("assessment_id", flat=True))
+        super().delete_queryset(request, queryset)
+        readiness_summary_refresh(assessment_ids=assessment_ids)
 
 
 @admin.register(RevisionReason)

@@ -4,7 +4,8 @@ The demo seeds thousands of answers and the report tests need responses at a giv
 workflow rules (windows, permissions, notifications), so they do not go through ``services.responses``. They
 go through here instead, so that what they leave behind has the same shape as the services' output: every
 state change has its StatusChange (actor, stage, from, to, value), ``version`` is bumped by every write, and an
-acceptance moves the response to the next stage exactly as ``response_review`` does.
+acceptance moves the response to the next stage exactly as ``response_review`` does, and
+the readiness summary of each assessment touched is rewritten as the services rewrite it.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from evaluations.models import Response, ResponseStatus, RevisionReason, Stage, StatusChange
 from evaluations.services.responses import FILL_FIELDS, NEXT_STAGE, SCORE_FIELD
+from evaluations.services.summary import readiness_summary_refresh
 from forums.models import User
 
 
@@ -26,6 +28,7 @@ def record_fill(
     fields = [*FILL_FIELDS, *extra, "updated_by", "version"]
     Response.objects.bulk_update(responses, fields, batch_size=500)
     record_submit(list(submit), actor=actor)
+    readiness_summary_refresh(assessment_ids={r.assessment_id for r in responses})
 
 
 def record_submit(responses: Sequence[Response], *, actor: User | None) -> None:
@@ -40,6 +43,7 @@ def record_submit(responses: Sequence[Response], *, actor: User | None) -> None:
         r.version += 1
     StatusChange.objects.bulk_create(changes, batch_size=500)
     Response.objects.bulk_update(responses, ["status", "revision_due", "updated_by", "version"], batch_size=500)
+    readiness_summary_refresh(assessment_ids={r.assessment_id for r in responses})
 
 
 def record_accept(response: Response, *, actor: User | None, value: int | None = None, note: str = "") -> Response:
@@ -99,3 +103,4 @@ def _save_state(response: Response, actor: User | None) -> None:
     response.save(
         update_fields=["stage", "status", "value_provincial", "value_national", "updated_by", "version", "updated_at"]
     )
+    readiness_summary_refresh(assessment_ids=[response.assessment_id])

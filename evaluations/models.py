@@ -170,6 +170,29 @@ class Assessment(models.Model):
         return f"{self.regency} — {self.cycle}"
 
 
+class ReadinessSummary(models.Model):
+    """What the readiness tables read of one assessment: its response sums per tatanan, one row per regency.
+
+    ``sums`` maps a tatanan id (``"k"`` for kelembagaan) to the integers ``selectors.scores.live_response_sums``
+    counts for it (filled; per basis the positive values and their sum; the review states). The response services
+    rewrite the row in the same transaction as every change to a response (``services.summary``), so a report of
+    514 regencies reads 514 rows instead of aggregating every response; a nightly check repairs any drift.
+    """
+
+    assessment = models.OneToOneField(
+        Assessment, primary_key=True, on_delete=models.CASCADE, related_name="readiness_summary"
+    )
+    sums = models.JSONField(default=dict)
+    refreshed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("ringkasan kesiapan")
+        verbose_name_plural = _("ringkasan kesiapan")
+
+    def __str__(self):
+        return str(self.assessment_id)
+
+
 class OfficialResult(models.Model):
     """The level a regency was officially awarded in a cycle, with the date and number of the decree (SK).
 

@@ -7,6 +7,7 @@ from celery import shared_task
 from evaluations.services.previews import evidence_preview_make
 from evaluations.services.reminders import digests_send, reminders_send
 from evaluations.services.reports import HARD_TIME_LIMIT, SOFT_TIME_LIMIT, report_jobs_reap_stale, report_render
+from evaluations.services.summary import readiness_summary_repair
 
 logger = logging.getLogger(__name__)
 
@@ -51,3 +52,9 @@ def send_deadline_reminders() -> int:
 def send_daily_digests() -> int:
     """Periodic (Celery beat, once a day): what waits, to each OPD officer and reviewer with something open."""
     return digests_send()
+
+
+@shared_task(name="evaluations.repair_readiness_summaries", ignore_result=True)
+def repair_readiness_summaries() -> int:
+    """Periodic (Celery beat, nightly): rewrite readiness summaries that drifted from their responses."""
+    return readiness_summary_repair()

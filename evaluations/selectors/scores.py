@@ -22,7 +22,7 @@ from django.db import connections
 from django.db.models import Count, IntegerField, Q, Sum
 from django.db.models.functions import Coalesce
 
-from evaluations.models import Assessment, Response, ResponseStatus, Stage
+from evaluations.models import Assessment, ReadinessSummary, Response, ResponseStatus, Stage
 from evaluations.selectors.award import cycle_policy, paripurna_facts
 from tatanan import scoring
 from tatanan.models import Indicator, IndicatorKind, Tatanan
@@ -116,11 +116,12 @@ def _tatanan_of(framework_ids: set[int], tatanan: list[Tatanan] | None) -> dict[
     return by_framework
 
 
-def response_sums(
+def live_response_sums(
     assessment_ids: Sequence[int], bases: Sequence[str] = BASES
 ) -> dict[int, dict[int | None, ResponseSums]]:
-    """The loader: per assessment and tatanan (None: kelembagaan) the filled count, per basis the number of
-    positive values and their sum, and the review states, in one aggregate query."""
+    """The aggregate: per assessment and tatanan (None: kelembagaan) the filled count, per basis the number of
+    positive values and their sum, and the review states, in one query over the responses. What the readiness
+    summary stores (``services.summary``); ``response_sums`` reads the summary instead."""
     rows = (
         Response.objects.filter(assessment__in=list(assessment_ids))
         .order_by()
@@ -148,6 +149,53 @@ def response_sums(
             total=dict(zip(bases, values[1 + n : 1 + 2 * n], strict=True)),
             review=(values[-4], values[-3], values[-2], values[-1]),
         )
+    return result
+
+
+KELEMBAGAAN_KEY = "k"
+
+
+def encode_sums(sums: dict[int | None, ResponseSums]) -> dict[str, list[int]]:
+    """One assessment's sums (every basis) as the JSON the summary row stores."""
+    return {
+        KELEMBAGAAN_KEY if key is None else str(key): [
+            s.filled,
+            *(s.positive[b] for b in BASES),
+            *(s.total[b] for b in BASES),
+            *s.review,
+        ]
+        for key, s in sums.items()
+    }
+
+
+def decode_sums(stored: dict[str, list[int]], bases: Sequence[str] = BASES) -> dict[int | None, ResponseSums]:
+    n = len(BASES)
+    index = {b: i for i, b in enumerate(BASES)}
+    result: dict[int | None, ResponseSums] = {}
+    for key, v in stored.items():
+        result[None if key == KELEMBAGAAN_KEY else int(key)] = ResponseSums(
+            filled=v[0],
+            positive={b: v[1 + index[b]] for b in bases},
+            total={b: v[1 + n + index[b]] for b in bases},
+            review=(v[-4], v[-3], v[-2], v[-1]),
+        )
+    return result
+
+
+def response_sums(
+    assessment_ids: Sequence[int], bases: Sequence[str] = BASES
+) -> dict[int, dict[int | None, ResponseSums]]:
+    """The loader: the sums of ``live_response_sums``, read from each assessment's readiness summary (one row per
+    assessment, kept current by the response services); an assessment without a summary yet (nothing written
+    through the services since it was opened) is aggregated from its responses in the same call."""
+    ids = list(assessment_ids)
+    stored = dict(ReadinessSummary.objects.filter(assessment_id__in=ids).values_list("assessment_id", "sums"))
+    result: dict[int, dict[int | None, ResponseSums]] = defaultdict(dict)
+    for assessment_id, sums in stored.items():
+        result[assessment_id] = decode_sums(sums, bases)
+    missing = [i for i in ids if i not in stored]
+    if missing:
+        result.update(live_response_sums(missing, bases))
     return result
 
 
@@ -229,6 +277,9 @@ __all__ = [
     "ResponseSums",
     "TatananRow",
     "assessment_scores",
+    "decode_sums",
+    "encode_sums",
+    "live_response_sums",
     "response_sums",
     "scores_for_assessments",
 ]

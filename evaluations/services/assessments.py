@@ -17,6 +17,7 @@ from kks.audit import recorded_by
 from .cycles import SELF_ASSESSMENT, require_window
 from .errors import WorkflowError, require_lengths
 from .library import documents_carry
+from .summary import readiness_summary_refresh
 
 GENERAL_FIELDS = ("odf_kecamatan_count", "odf_village_count", "odf_stop_babs_count", "narrative")
 
@@ -90,6 +91,7 @@ def assessments_open(*, cycle: Cycle, regencies: QuerySet[Region], actor: User) 
     created = Response.objects.filter(assessment_id__in=assessment_ids, pk__gt=last_pk).order_by("pk")
     Response.audit.bulk_history_create(list(created), batch_size=5000, default_user=actor)
     after = Response.objects.filter(assessment_id__in=assessment_ids).count()
+    readiness_summary_refresh(assessment_ids=assessment_ids)
     # Still-valid library documents follow each regency into its new assessment.
     documents_carry(
         assessments=Assessment.objects.filter(cycle=cycle, regency_id__in=regency_ids)

@@ -32,6 +32,7 @@ from .errors import InvalidTransition, NoEvidenceNotConfirmed, SeparationOfDutie
 from .evidence import evidence_add
 from .guards import EDITABLE, WAITING, lock_response, require_fillable, require_version
 from .library import library_link_instead
+from .summary import readiness_summary_batch, readiness_summary_touch
 
 ACCEPT = "accept"
 REVISE = "revise"
@@ -68,6 +69,7 @@ def _bump(response: Response, actor: User, fields: Iterable[str], *, reason: str
     response.updated_by = actor
     recorded_by(response, actor, reason)
     response.save(update_fields=[*fields, "version", "updated_by", "updated_at"])
+    readiness_summary_touch(assessment_id=response.assessment_id)
 
 
 def _check_value(response: Response, value: int) -> None:
@@ -180,12 +182,13 @@ def can_submit_now(actor: User, response: Response) -> bool:
 def response_submit_filled(*, responses: Iterable[Response], actor: User) -> list[Response]:
     """Submit every response the actor may submit now (filled, editable, window open); skip the rest."""
     submitted = []
-    for response in responses:
-        locked = lock_response(response)
-        if not can_submit_now(actor, locked):
-            continue
-        _submit(locked, actor)
-        submitted.append(locked)
+    with readiness_summary_batch():
+        for response in responses:
+            locked = lock_response(response)
+            if not can_submit_now(actor, locked):
+                continue
+            _submit(locked, actor)
+            submitted.append(locked)
     if submitted:
         notifications.notify_waiting(responses=submitted, actor=actor)
     return submitted
@@ -301,6 +304,7 @@ def response_review_accept_many(*, items: Sequence[tuple[Response, int]], actor:
     """
     accepted: list[Response] = []
     refused: list[tuple[Response, str]] = []
+    # Each item commits on its own, its summary with it (a batch would rewrite the summaries after the commits).
     for response, version in items:
         try:
             with transaction.atomic():

@@ -8,6 +8,7 @@ from django.urls import reverse
 from evaluations.choices import AwardBasis
 from evaluations.models import Response, ResponseStatus, Stage
 from evaluations.selectors.readiness import Filters, national_readiness, province_readiness
+from evaluations.services.summary import readiness_summary_refresh
 from evaluations.tests.factories import make_assessment
 from forums.tests.factories import ProvinceFactory, RegencyFactory
 from tatanan.scoring import Level
@@ -16,13 +17,15 @@ pytestmark = pytest.mark.django_db
 
 
 def answer(assessment, values: dict, *, status=ResponseStatus.SUBMITTED, stage=Stage.KABUPATEN):
-    """Set nilai mandiri by indicator code; every other indicator stays unanswered."""
+    """Set nilai mandiri by indicator code; every other indicator stays unanswered. Written past the services,
+    so the readiness summary is rewritten here as the services would."""
     for r in Response.objects.filter(assessment=assessment).select_related("indicator"):
         if r.indicator.code in values:
             r.value = values[r.indicator.code]
             r.status = status
             r.stage = stage
             r.save()
+    readiness_summary_refresh(assessment_ids=[assessment.pk])
 
 
 FULL = {"T1-01": 100, "T1-02": 50, "T1-03": 100, "T2-01": 50, "T2-02": 100, "T2-03": 50, "K-01": 100, "K-02": 100}

@@ -10,9 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from evaluations.choices import AwardBasis
-from evaluations.models import OfficialResult, Response, ResponseStatus, Stage
+from evaluations.models import OfficialResult, ReadinessSummary, Response, ResponseStatus, Stage
 from evaluations.selectors.award import cycle_policy
 from evaluations.selectors.scores import BASES, scores_for_assessments
+from evaluations.services.summary import readiness_summary_refresh
 from evaluations.tests.factories import CycleFactory
 from tatanan import scoring
 
@@ -143,10 +144,16 @@ def test_the_review_states_are_counted_per_tatanan(assessment):
 
 def test_a_fixed_number_of_queries_with_the_tatanan_given(assessment, other_assessment):
     tatanan = list(assessment.cycle.framework.tatanan.order_by("number"))
+    readiness_summary_refresh(assessment_ids=[assessment.pk, other_assessment.pk])
     with CaptureQueriesContext(connection) as queries:
         scores_for_assessments([assessment, other_assessment], bases=["self"], tatanan=tatanan)
-    # indicator counts, one pass over the responses, the earlier award cycles (no results: no second query)
+    # indicator counts, the readiness summaries, the earlier award cycles (no results: no second query)
     assert len(queries) == 3
+    # an assessment without a summary yet: one aggregate over its responses besides
+    ReadinessSummary.objects.filter(pk=other_assessment.pk).delete()
+    with CaptureQueriesContext(connection) as queries:
+        scores_for_assessments([assessment, other_assessment], bases=["self"], tatanan=tatanan)
+    assert len(queries) == 4
     assert scores_for_assessments([], bases=["self"]) == {}
     with pytest.raises(ValueError, match="unknown bases"):
         scores_for_assessments([assessment], bases=["median"])

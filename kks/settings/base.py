@@ -209,6 +209,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="0", hour="0-13"),
     },
     "send-daily-digests": {"task": "evaluations.send_daily_digests", "schedule": crontab(minute="0", hour="0")},
+    # 02:30 WIB: readiness summaries that drifted from their responses (a write past the services) are rewritten.
+    "repair-readiness-summaries": {
+        "task": "evaluations.repair_readiness_summaries",
+        "schedule": crontab(minute="30", hour="19"),
+    },
 }
 # Days before a fill or fix deadline that a reminder goes to those with open items (KKS_REMINDER_DAYS=3,1).
 KKS_REMINDER_DAYS = env.list("KKS_REMINDER_DAYS", cast=int, default=[3, 1])
