@@ -44,6 +44,7 @@ from evaluations.models import (
     Stage,
     StatusChange,
 )
+from evaluations.services.previews import evidence_preview_make
 from evaluations.services.summary import readiness_summary_refresh
 from forums.models import Opd, OpdKind, Region, RegionKind, RegionLevel, Role, User
 from tatanan.models import FrameworkStatus, FrameworkVersion, Indicator, IndicatorKind, ScaleOption, Tatanan
@@ -133,6 +134,7 @@ class Builder:
             ("assessments and responses", self.responses),
             ("status history", self.history),
             ("evidence", self.evidence),
+            ("photo previews of the focus regency", self.previews),
             ("comments and notifications", self.conversation),
         ]
         if self.earlier_cycles:
@@ -588,6 +590,15 @@ class Builder:
                 f"SELECT v.id FROM {version_table} AS v WHERE v.evidence_id = {evidence_table}.id "
                 "ORDER BY v.number DESC LIMIT 1)"
             )
+
+    def previews(self):
+        """The thumbnails a worker makes once after each upload (services.previews), for the focus regency's
+        photos, which its dossier shows (the other regencies share two stored files and are never rendered)."""
+        photos = EvidenceVersion.objects.filter(
+            evidence__response__assessment=self.focus_assessment, content_type=JPEG
+        ).values_list("pk", flat=True)
+        for pk in photos:
+            evidence_preview_make(version_id=pk)
 
     def _store(self, name, payload):
         return default_storage.save(name, ContentFile(payload))

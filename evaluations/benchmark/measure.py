@@ -182,11 +182,18 @@ if "html" in seen:
     started = time.perf_counter()
     original(seen["html"], **seen["kwargs"])
     floor = time.perf_counter() - started
+# The render as it was before issue 11 (automatic table layout, thumbnails drawn from the original photos), on
+# the same data in the same process: the comparison the issue asks for.
+from evaluations.services.reports import render_dossier_pdf
+started = time.perf_counter()
+render_dossier_pdf(job.assessment_id, include_appendix=job.include_appendix, fixed_tables=False, previews=False)
+before = time.perf_counter() - started
 from pypdf import PdfReader
 with job.file.open("rb") as fh:
     pages = len(PdfReader(fh).pages)
 print(json.dumps({"seconds": seconds, "peak_kb": peak, "idle_kb": idle, "pages": pages, "bytes": job.file.size,
-                  "floor": floor, "inside": seen.get("inside"), "html_bytes": len(seen.get("html", ""))}))
+                  "floor": floor, "inside": seen.get("inside"), "html_bytes": len(seen.get("html", "")),
+                  "before": before}))
 """
 
 
@@ -226,6 +233,11 @@ def measure_dossier(data: Dataset, *, log) -> Row:
             f"WeasyPrint-only floor for the same HTML ({out['html_bytes'] / 1024:.0f} KiB) {out['floor']:.2f} s, "
             f"whole render {out['seconds'] / out['floor']:.2f}× the floor (WeasyPrint inside the render "
             f"{out['inside']:.2f} s); "
+        )
+    if out.get("before"):
+        floor += (
+            f"the render before issue 11 (automatic table layout, thumbnails from the original photos) "
+            f"{out['before']:.2f} s on the same data, {out['before'] / out['seconds']:.2f}× this render; "
         )
     return Row(
         label,

@@ -32,7 +32,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from evaluations import charts, pdf
-from evaluations.models import Assessment, Cycle, JobStatus, ReportJob, ReportKind
+from evaluations.models import Assessment, Cycle, EvidencePreview, JobStatus, PreviewStatus, ReportJob, ReportKind
 from evaluations.selectors.award import cycle_policy
 from evaluations.selectors.dossier import DossierData, EvidenceItem, dossier_data
 from evaluations.selectors.jobs import DEAD_MESSAGE, dead_jobs
@@ -238,14 +238,22 @@ def _noop(percent: int) -> None:
     return None
 
 
-def _add_thumbnails(data: DossierData, progress: Progress, start: int, end: int) -> list[EvidenceItem]:
+def _add_thumbnails(
+    data: DossierData, progress: Progress, start: int, end: int, *, previews: bool = True
+) -> list[EvidenceItem]:
     images = [e for e in data.evidence if e.is_image and e.version.content_type in pdf.IMAGE_TYPES]
+    # The preview made once at upload (services.previews, at most PREVIEW_EDGE px) is the source when it is ready:
+    # a few kB to decode instead of a phone photo of several MB; the original file otherwise.
+    ready = EvidencePreview.objects.filter(version_id__in=[e.version.pk for e in images], status=PreviewStatus.READY)
+    sources = dict(ready.values_list("version_id", "file")) if previews else {}
     for n, item in enumerate(images, start=1):
-        try:
-            with default_storage.open(str(item.version.file.name), "rb") as fh:
-                item.thumbnail = pdf.image_data_uri(fh)
-        except OSError:
-            logger.warning("evidence file missing: %s", item.version.file.name)
+        for name in filter(None, (sources.get(item.version.pk), str(item.version.file.name))):
+            try:
+                with default_storage.open(name, "rb") as fh:
+                    item.thumbnail = pdf.image_data_uri(fh)
+                break
+            except OSError:
+                logger.warning("evidence file missing: %s", name)
         if n % 5 == 0 or n == len(images):
             progress(start + (end - start) * n // len(images))
     return images
@@ -280,14 +288,20 @@ def dossier_chart(data: DossierData) -> str:
 
 
 def render_dossier_pdf(
-    assessment_id: int, *, include_appendix: bool = False, progress: Progress = _noop, fixed_tables: bool = True
+    assessment_id: int,
+    *,
+    include_appendix: bool = False,
+    progress: Progress = _noop,
+    fixed_tables: bool = True,
+    previews: bool = True,
 ) -> bytes:
     """The verification dossier of one assessment as PDF bytes (progress 5..99 reported on the way).
 
-    ``fixed_tables=False`` lays the repeated tables out automatically, as before issue 11 (for the bench)."""
+    ``fixed_tables=False`` lays the repeated tables out automatically and ``previews=False`` draws the photo
+    thumbnails from the original files, as before issue 11 (the bench renders both ways in one run)."""
     data = dossier_data(assessment_id)
     progress(10)
-    _add_thumbnails(data, progress, 10, 45)
+    _add_thumbnails(data, progress, 10, 45, previews=previews)
     appendix = _appendix(data) if include_appendix else []
     progress(50)
     html = render_to_string(
