@@ -31,6 +31,7 @@ from kks.uploads import CheckedUpload, check_upload
 from .errors import InvalidTransition, WorkflowError
 from .evidence import data_years, file_version_store
 from .guards import is_editable, lock_response, require_fillable
+from .previews import evidence_preview_schedule
 
 
 class DuplicateDocument(WorkflowError):
@@ -96,6 +97,7 @@ def _mirror(evidence: Evidence, version: DocumentVersion, *, number: int, actor:
     recorded_by(mirrored, actor).save()
     evidence.current = mirrored
     recorded_by(evidence, actor).save(update_fields=["current"])
+    evidence_preview_schedule(version=mirrored)  # the thumbnail, as for a file uploaded to the indicator
     return mirrored
 
 

@@ -212,3 +212,50 @@ def test_the_command_queues_missing_and_failed_previews(response, coordinator, d
     with django_capture_on_commit_callbacks(execute=True):
         call_command("make_evidence_previews", "--retry-failed")
     assert EvidencePreview.objects.get(version=failed).status == PreviewStatus.READY
+
+
+def test_a_document_linked_from_the_library_gets_a_preview_too(
+    response, coordinator, django_capture_on_commit_callbacks
+):
+    from evaluations.services.library import DocumentDetails, document_link, document_upload
+
+    document = document_upload(
+        regency=response.assessment.regency,
+        details=DocumentDetails(kind="foto", title="Foto kegiatan"),
+        uploaded=samples.upload("kegiatan.png", _big_png()),
+        actor=coordinator,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        document_link(document=document, responses=[response], actor=coordinator)
+    linked = response.evidence.get().current
+    preview = EvidencePreview.objects.get(version=linked)
+    assert preview.status == PreviewStatus.READY
+    assert max(_preview_image(preview).size) <= PREVIEW_EDGE
+
+
+def test_the_dossier_draws_photo_thumbnails_from_the_previews_made_at_upload(
+    response, coordinator, django_capture_on_commit_callbacks, monkeypatch
+):
+    from evaluations import pdf
+    from evaluations.selectors.dossier import dossier_data
+    from evaluations.services import reports
+
+    version = _upload(response, coordinator, "foto.png", _big_png(3000, 2000), django_capture_on_commit_callbacks)
+    preview = EvidencePreview.objects.get(version=version)
+    opened = []
+    real_open = reports.default_storage.open
+
+    def spy(name, mode="rb"):
+        opened.append(name)
+        return real_open(name, mode)
+
+    monkeypatch.setattr(reports.default_storage, "open", spy)
+    data = dossier_data(response.assessment_id)
+    reports._add_thumbnails(data, lambda _p: None, 10, 45)
+    assert opened == [preview.file.name]  # the small preview, not the 3000 px original
+    assert data.evidence[0].thumbnail.startswith("data:image/jpeg;base64,")
+
+    opened.clear()
+    reports._add_thumbnails(dossier_data(response.assessment_id), lambda _p: None, 10, 45, previews=False)
+    assert opened == [version.file.name]  # the pre-issue-11 path the bench compares against
+    assert pdf.THUMBNAIL_PX <= PREVIEW_EDGE  # the preview is large enough for the dossier's thumbnail
