@@ -91,6 +91,11 @@ class IndicatorItem:
     texts: dict[str, ClippedText] = field(default_factory=dict)
     corrections: list[StatusChange] = field(default_factory=list)
 
+    @property
+    def thumbnails(self) -> list[EvidenceItem]:
+        """The evidence drawn as a thumbnail (photos, once the rendering service added them)."""
+        return [e for e in self.evidence if e.thumbnail]
+
     def clip_texts(self, budget: TextBudget) -> None:
         r = self.response
         self.texts = {

@@ -141,8 +141,9 @@ def test_the_dossier_html_labels_capaian_and_evidence_with_the_year(coordinator,
     evidence_add(response=response, uploaded=samples.pdf("lama.pdf"), actor=coordinator, data_year=2023)
     data = dossier_data(response.assessment_id)
     html = render_to_string(
-        "evaluations/pdf/dossier.html", {"data": data, "assessment": data.assessment, "chart": "", "appendix": []}
+        "evaluations/pdf/dossier.html",
+        {"data": data, "assessment": data.assessment, "chart": "", "appendix": [], "fixed_tables": True},
     )
     assert "<h4>Capaian 2024</h4>" in html
     assert "<h4>Capaian 2023</h4>" in html
-    assert re.search(r"<tr><td>2023</td><td>lama\.pdf", html)
+    assert re.search(r"<li><strong>Tahun data 2023</strong> · lama\.pdf", html)
