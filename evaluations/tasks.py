@@ -8,6 +8,7 @@ from evaluations.services.previews import evidence_preview_make
 from evaluations.services.reminders import digests_send, reminders_send
 from evaluations.services.reports import HARD_TIME_LIMIT, SOFT_TIME_LIMIT, report_jobs_reap_stale, report_render
 from evaluations.services.summary import readiness_summary_repair
+from evaluations.services.uploads import upload_sessions_discard_stale
 
 logger = logging.getLogger(__name__)
 
@@ -58,3 +59,9 @@ def send_daily_digests() -> int:
 def repair_readiness_summaries() -> int:
     """Periodic (Celery beat, nightly): rewrite readiness summaries that drifted from their responses."""
     return readiness_summary_repair()
+
+
+@shared_task(name="evaluations.discard_stale_uploads", ignore_result=True)
+def discard_stale_uploads() -> int:
+    """Periodic (Celery beat, hourly): remove resumable uploads nobody finished or used within a day."""
+    return upload_sessions_discard_stale()

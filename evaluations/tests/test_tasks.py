@@ -273,3 +273,12 @@ def test_job_lists_show_a_stale_job_as_failed(client, coordinator, job):
 
     assert "Gagal" in html
     assert "Sedang dibuat" not in html
+
+
+def test_every_beat_entry_names_a_registered_task(settings):
+    from kks.celery import app
+
+    app.loader.import_default_modules()  # the apps' tasks modules, as a worker and beat load them
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        assert entry["task"] in app.tasks, name
+    assert {"repair-readiness-summaries", "discard-stale-uploads"} <= set(settings.CELERY_BEAT_SCHEDULE)

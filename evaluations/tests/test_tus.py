@@ -187,3 +187,25 @@ def test_an_upload_for_one_target_is_not_taken_by_another(client, coordinator, r
     )
     assert not EvidenceVersion.objects.exists()
     assert UploadSession.objects.filter(pk=upload_id).exists()
+
+
+def test_abandoned_uploads_of_anyone_are_removed_by_the_hourly_task(client, coordinator, opd_officer, response):
+    import datetime
+
+    from django.utils import timezone
+
+    from evaluations.tasks import discard_stale_uploads
+
+    client.force_login(coordinator)
+    old = _send(client, f"response:{response.pk}", b"x" * 300)
+    client.force_login(opd_officer)
+    recent = _send(client, f"response:{response.pk}", b"y" * 300)
+    UploadSession.objects.filter(pk=old).update(updated_at=timezone.now() - datetime.timedelta(days=2))
+    stale, kept = UploadSession.objects.get(pk=old), UploadSession.objects.get(pk=recent)
+    assert os.path.exists(part_path(stale))
+
+    assert discard_stale_uploads() == 1  # the coordinator never came back to upload again
+    assert not UploadSession.objects.filter(pk=old).exists()
+    assert not os.path.exists(part_path(stale))
+    assert UploadSession.objects.filter(pk=recent).exists()
+    assert os.path.exists(part_path(kept))

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import contextlib
-import datetime
 import os
 import uuid
 from collections.abc import Callable
@@ -26,11 +24,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.views.decorators.http import require_http_methods
 
 from evaluations.models import Evidence, UploadSession
+from evaluations.services.uploads import (
+    part_path,
+    upload_dir,
+    upload_sessions_discard,
+    upload_sessions_discard_stale,
+)
 from forums.permissions import (
     can_fill_response,
     can_manage_library,
@@ -43,7 +46,6 @@ from kks.uploads import clean_filename
 
 TUS_VERSION = "1.0.0"
 READ_BLOCK = 64 * 1024
-STALE_AFTER = datetime.timedelta(days=1)
 MAX_OPEN_PER_USER = 20
 
 
@@ -87,15 +89,6 @@ TARGETS: dict[str, Callable[..., None]] = {
     "regency": _check_regency,
     "document": _check_document,
 }
-
-
-def upload_dir() -> str:
-    """Where unfinished uploads wait: KKS_TUS_DIR, by default a private folder beside the stored files."""
-    return getattr(settings, "KKS_TUS_DIR", "") or os.path.join(settings.MEDIA_ROOT, "tus")
-
-
-def part_path(session: UploadSession) -> str:
-    return os.path.join(upload_dir(), f"{session.pk.hex}.part")
 
 
 def _tus(response: HttpResponse) -> HttpResponse:
@@ -157,9 +150,8 @@ def tus_create(request):
         return _error(400, "unknown target")
     kind, pk = target
     TARGETS[kind](request, pk)  # Http404 / PermissionDenied as for the form itself
-    # Abandoned uploads of this user are dropped after a day; a few may be open at once.
-    stale = UploadSession.objects.filter(owner=request.user, updated_at__lt=timezone.now() - STALE_AFTER)
-    discard(list(stale))
+    # Abandoned uploads of this user are dropped after a day (everyone's, hourly, by beat); a few may be open.
+    upload_sessions_discard_stale(owner=request.user)
     if UploadSession.objects.filter(owner=request.user).count() >= MAX_OPEN_PER_USER:
         return _error(429, "too many unfinished uploads")
     session = UploadSession.objects.create(
@@ -250,14 +242,8 @@ def tus_files(request, *, target: str, field: str) -> tuple[MultiValueDict, list
 
 
 def discard(sessions: list[UploadSession]) -> None:
-    """Remove finished (or abandoned) uploads: their bytes were stored by the service or refused."""
-    for session in sessions:
-        handle = getattr(session, "handle", None)
-        if handle is not None:
-            handle.close()
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(part_path(session))
-        session.delete()
+    """Remove finished uploads once a form used them: their bytes were stored by the service or refused."""
+    upload_sessions_discard(sessions=sessions)
 
 
 urlpatterns = [

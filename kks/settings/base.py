@@ -209,6 +209,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="0", hour="0-13"),
     },
     "send-daily-digests": {"task": "evaluations.send_daily_digests", "schedule": crontab(minute="0", hour="0")},
+    "discard-stale-uploads": {"task": "evaluations.discard_stale_uploads", "schedule": crontab(minute="45")},
     # 02:30 WIB: readiness summaries that drifted from their responses (a write past the services) are rewritten.
     "repair-readiness-summaries": {
         "task": "evaluations.repair_readiness_summaries",
