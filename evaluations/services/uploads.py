@@ -17,6 +17,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from evaluations.models import UploadSession
+from forums.models import User
 
 STALE_AFTER = datetime.timedelta(days=1)
 
@@ -44,7 +45,7 @@ def upload_sessions_discard(*, sessions: Iterable[UploadSession]) -> int:
     return removed
 
 
-def upload_sessions_discard_stale(*, owner=None) -> int:
+def upload_sessions_discard_stale(*, owner: User | None = None) -> int:
     """Remove the uploads untouched for ``STALE_AFTER`` (of ``owner`` only, when given); returns how many."""
     stale = UploadSession.objects.filter(updated_at__lt=timezone.now() - STALE_AFTER)
     if owner is not None:
