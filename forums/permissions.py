@@ -600,10 +600,6 @@ def review_note_stages_visible_to(user: AnyUser, regency: Region) -> list[Stage]
     return list(STAGE_ORDER[: max(reviewed) + 1])
 
 
-def can_view_review_note(user: AnyUser, note: Any) -> bool:
-    return note.stage in review_note_stages_visible_to(user, note.response.assessment.regency)
-
-
 def can_add_review_note(user: AnyUser, response: Response) -> bool:
     """Reviewers of the response's current stage (in their tatanan) write internal notes at that stage."""
     return can_review_stage(user, response.stage, response.assessment.regency) and reviews_indicator(

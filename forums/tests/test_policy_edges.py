@@ -294,3 +294,49 @@ def test_only_the_national_admin_corrects_an_accepted_response(response, coordin
     assert p.can_correct_response(root, response)
     for user in (coordinator, reviewer, national):
         assert not p.can_correct_response(user, response), user.role
+
+
+# --- library documents and account regions (mutation-testing survivors, 2026-12-04) ---------------
+
+
+def _library_document(regency, actor):
+    from evaluations.services.library import DocumentDetails, document_upload
+    from evaluations.tests import samples
+
+    return document_upload(
+        regency=regency,
+        details=DocumentDetails(kind="sk", title="SK Forum"),
+        uploaded=samples.upload("sk.pdf", samples.pdf_bytes()),
+        actor=actor,
+    )
+
+
+def test_library_document_versions_are_seen_in_their_regency_only(coordinator, outsider, national, regency):
+    document = _library_document(regency, coordinator)
+    assert list(p.document_versions_visible_to(coordinator)) == [document.current]
+    assert list(p.documents_visible_to(coordinator)) == [document]
+    assert list(p.document_versions_visible_to(national)) == [document.current]
+    assert not p.document_versions_visible_to(outsider).exists()
+    assert not p.documents_visible_to(outsider).exists()
+
+
+def test_a_document_is_linked_only_by_who_fills_the_response_in_its_regency(
+    coordinator, reviewer, opd_officer, outsider, regency, response
+):
+    document = _library_document(regency, coordinator)
+    assert p.can_link_document(coordinator, document, response)
+    # The same regency is not enough: the health office reviewer neither keeps the library nor fills.
+    assert not p.can_link_document(reviewer, document, response)
+    assert not p.can_link_document(outsider, document, response)
+    kelembagaan = response.assessment.responses.filter(indicator__kind="kelembagaan").first()
+    # The OPD officer keeps the library but fills only the indicators of their OPD's kinds.
+    assert p.can_manage_library(opd_officer, regency)
+    assert not p.can_fill_response(opd_officer, kelembagaan)
+    assert not p.can_link_document(opd_officer, document, kelembagaan)
+
+
+def test_an_unknown_role_has_no_assignable_region(admin_user, regency):
+    assert p.regions_assignable_by(admin_user).filter(pk=regency.pk).exists()
+    assert list(p.regions_assignable_by(admin_user, role="bukan-peran")) == []
+    assert list(p.regions_assignable_by(admin_user, role=Role.NATIONAL_VERIFIER)) == []
+    assert p.regions_assignable_by(admin_user, role=Role.FORUM_COORDINATOR).filter(pk=regency.pk).exists()
