@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 
 from evaluations.models import Assessment, Funding, Participation
 from evaluations.selectors.general_data import FUNDED_BODY_KINDS, districts_of, villages_of
-from forums.models import BodyKind, Region, User
+from forums.models import BodyKind, Region, RegionLevel, User
 from forums.permissions import can_edit_general_data
+from forums.services.regions import regions_load
 from kks.audit import recorded_by
 
 from .cycles import SELF_ASSESSMENT, require_window
@@ -126,3 +127,13 @@ def general_data_update(
         locked.office_address,
     )
     return locked
+
+
+def general_data_load_regions(*, assessment: Assessment, actor: User) -> tuple[int, int]:
+    """Load the regency's kecamatan and desa/kelurahan from the Kemendagri data shipped with the application
+    (``forums.services.regions``), so that the Data Umum can list them; whoever edits the Data Umum may, no
+    shell needed. Idempotent. Returns how many kecamatan and desa/kelurahan were added."""
+    if not can_edit_general_data(actor, assessment):
+        raise PermissionDenied
+    result = regions_load(regency_codes=[assessment.regency.code], include_base=False)
+    return result.created.get(RegionLevel.DISTRICT, 0), result.created.get(RegionLevel.VILLAGE, 0)

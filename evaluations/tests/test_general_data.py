@@ -162,6 +162,39 @@ def test_others_cannot_open_the_page(request, client, assessment, persona, statu
     assert client.post(url, {"head_name": "x"}).status_code == status
 
 
+def test_the_coordinator_loads_the_kecamatan_and_desa_from_the_page_without_a_shell(client, assessment, coordinator):
+    from forums.models import Region, RegionLevel
+
+    client.force_login(coordinator)
+    url = reverse("evaluations:assessment-data-umum", args=[assessment.pk])
+    page = client.get(url).content.decode()
+    assert "belum dimuat" in page
+    assert 'form="load-regions"' in page
+    assert "manage.py" not in page
+    load = reverse("evaluations:assessment-load-regions", args=[assessment.pk])
+    assert client.get(load).status_code == 405  # no write on GET
+
+    done = client.post(load, follow=True)
+    districts = Region.objects.filter(parent=assessment.regency, level=RegionLevel.DISTRICT)
+    villages = Region.objects.filter(parent__in=districts, level=RegionLevel.VILLAGE)
+    assert districts.count() == 3  # Kota Kediri: Mojoroto, Kota, Pesantren (Kemendagri 2025)
+    assert villages.count() == 46
+    assert "3 kecamatan dan 46 desa/kelurahan baru" in done.content.decode()
+    assert 'name="districts"' in done.content.decode()  # the page now lists them to choose from
+    assert not Region.objects.filter(level=RegionLevel.DISTRICT).exclude(parent=assessment.regency).exists()
+    client.post(load)  # again: nothing new, nothing doubled
+    assert districts.count() == 3
+
+
+@pytest.mark.parametrize(("persona", "status"), [("opd_officer", 403), ("reviewer", 403), ("outsider", 404)])
+def test_others_cannot_load_the_regions(request, client, assessment, persona, status):
+    from forums.models import Region, RegionLevel
+
+    client.force_login(request.getfixturevalue(persona))
+    assert client.post(reverse("evaluations:assessment-load-regions", args=[assessment.pk])).status_code == status
+    assert not Region.objects.filter(level=RegionLevel.DISTRICT).exists()
+
+
 # --- FKK/Pokja counts against the proposal ------------------------------------------------
 
 

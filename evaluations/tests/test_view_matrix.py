@@ -40,6 +40,7 @@ MATRIX = {
     ("POST", "assessment-general"): [302, 403, 403, 403, 403, 302, 404, LOGIN],
     ("POST", "assessment-paripurna"): [302, 403, 403, 403, 403, 302, 404, LOGIN],  # who fills the general data
     ("POST", "assessment-data-umum"): [302, 403, 403, 403, 403, 302, 404, LOGIN],
+    ("POST", "assessment-load-regions"): [302, 403, 403, 403, 403, 302, 404, LOGIN],  # who edits the Data Umum
     ("POST", "response-save"): FILLERS_ONLY,
     ("POST", "tatanan-submit"): FILLERS_ONLY,
     ("POST", "kelembagaan-submit"): [302, 403, 403, 403, 403, 302, 404, LOGIN],
@@ -103,6 +104,7 @@ def _request(client, method, name, w):
         ),
         "assessment-paripurna": ([a.pk], {"ip_spm_met": "on", "ip_spm_note": "IP-SPM 92", "innovation_note": ""}),
         "assessment-data-umum": ([a.pk], {"head_name": "Bupati", "tim_pembina_apbd": "1000"}),
+        "assessment-load-regions": ([a.pk], {}),
         "response-save": (
             [draft.pk],
             {f"r{draft.pk}-value": 50, f"r{draft.pk}-version": draft.version, "action": "save"},

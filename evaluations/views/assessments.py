@@ -21,7 +21,7 @@ from evaluations.services.assessments import GENERAL_FIELDS, assessment_update_g
 from evaluations.services.awards import PARIPURNA_FIELDS, assessment_update_paripurna
 from evaluations.services.cycles import SELF_ASSESSMENT, window_is_open, window_states
 from evaluations.services.errors import WorkflowError
-from evaluations.services.general_data import general_data_update
+from evaluations.services.general_data import general_data_load_regions, general_data_update
 from forums.permissions import (
     can_assign_opds,
     can_edit_assessment,
@@ -151,9 +151,26 @@ def assessment_data_umum(request, pk):
     return redirect("evaluations:assessment-detail", pk=pk)
 
 
+@login_required
+@require_POST
+def assessment_load_regions(request, pk):
+    """Load the regency's kecamatan and desa/kelurahan (Kemendagri data shipped with the application)."""
+    assessment = visible_assessment(request, pk)
+    if not can_edit_general_data(request.user, assessment):
+        raise PermissionDenied
+    districts, villages = general_data_load_regions(assessment=assessment, actor=request.user)
+    messages.success(
+        request,
+        _("Wilayah dimuat: %(districts)s kecamatan dan %(villages)s desa/kelurahan baru.")
+        % {"districts": districts, "villages": villages},
+    )
+    return redirect("evaluations:assessment-data-umum", pk=pk)
+
+
 urlpatterns = [
     path("penilaian/<int:pk>/", assessment_detail, name="assessment-detail"),
     path("penilaian/<int:pk>/data-umum/", assessment_general, name="assessment-general"),
     path("penilaian/<int:pk>/paripurna/", assessment_paripurna, name="assessment-paripurna"),
     path("penilaian/<int:pk>/data-umum/ubah/", assessment_data_umum, name="assessment-data-umum"),
+    path("penilaian/<int:pk>/data-umum/muat-wilayah/", assessment_load_regions, name="assessment-load-regions"),
 ]
