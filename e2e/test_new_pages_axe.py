@@ -42,3 +42,18 @@ def test_programme_pages_on_a_desktop(session_page, live_server, assessment, adm
     assert page.locator("h1").count() >= 1
     axe_check(page, context=label)
     screenshot(page, f"new-{label}-desktop", full_page=True)
+
+
+def test_the_coordinator_loads_the_kecamatan_on_a_phone_and_chooses_from_them(
+    session_page, live_server, assessment, coordinator
+):
+    page = session_page(coordinator, **PHONE)
+    page.goto(live_server.url + reverse("evaluations:assessment-data-umum", args=[assessment.pk]))
+    page.get_by_role("button", name="Muat kecamatan dan desa/kelurahan dari data Kemendagri").click()
+    page.get_by_text("3 kecamatan dan 46 desa/kelurahan baru").wait_for()
+    page.get_by_role("group", name="Kecamatan yang diusulkan").get_by_label("Mojoroto").check()
+    axe_check(page, context="data-umum after loading the regions")
+    screenshot(page, "data-umum-regions-loaded-phone", full_page=True)
+    page.get_by_role("button", name="Simpan data umum").click()
+    page.wait_for_url(f"{live_server.url}{reverse('evaluations:assessment-detail', args=[assessment.pk])}")
+    assert assessment.participations.filter(region__name__icontains="Mojoroto").exists()
