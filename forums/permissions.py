@@ -703,10 +703,11 @@ ROLE_REGION_LEVELS: dict[str, frozenset[str]] = {
 
 @dataclass(frozen=True)
 class AccountGrant:
-    """Accounts of ``roles`` whose region matches ``regions`` (a condition on Region; None = no region)."""
+    """Accounts of ``roles`` whose region matches ``regions`` (a condition on Region). Nationwide accounts (no
+    region) are the national admin's alone: ``account_grants`` gives them as None, "everything"."""
 
     roles: frozenset[str]
-    regions: Q | None
+    regions: Q
 
 
 def account_grants(user: AnyUser) -> list[AccountGrant] | None:
@@ -762,7 +763,7 @@ def regions_assignable_by(user: AnyUser, role: str | None = None) -> QuerySet[Re
         return regions
     condition = Q(pk__in=[])
     for grant in grants:
-        if grant.regions is not None and (role is None or role in grant.roles):
+        if role is None or role in grant.roles:
             condition |= grant.regions
     return regions.filter(condition)
 
@@ -778,11 +779,7 @@ def users_visible_to(user: AnyUser) -> QuerySet[User]:
         return users if user.is_superuser else users.filter(is_superuser=False)
     condition = Q(pk__in=[])
     for grant in grants:
-        regions = Region.objects.filter(grant.regions) if grant.regions is not None else None
-        if regions is None:
-            condition |= Q(role__in=grant.roles, region__isnull=True)
-        else:
-            condition |= Q(role__in=grant.roles, region__in=regions)
+        condition |= Q(role__in=grant.roles, region__in=Region.objects.filter(grant.regions))
     return users.filter(condition).filter(is_superuser=False)
 
 

@@ -340,3 +340,31 @@ def test_an_unknown_role_has_no_assignable_region(admin_user, regency):
     assert list(p.regions_assignable_by(admin_user, role="bukan-peran")) == []
     assert list(p.regions_assignable_by(admin_user, role=Role.NATIONAL_VERIFIER)) == []
     assert p.regions_assignable_by(admin_user, role=Role.FORUM_COORDINATOR).filter(pk=regency.pk).exists()
+
+
+def test_an_unknown_role_fits_no_region(regency):
+    assert not p.role_fits_region("bukan-peran", None)
+    assert not p.role_fits_region("bukan-peran", regency)
+    assert p.role_fits_region(Role.NATIONAL_VERIFIER, None)
+    assert not p.role_fits_region(Role.NATIONAL_VERIFIER, regency)
+
+
+def test_a_grants_regions_hold_for_its_own_roles_only(monkeypatch, coordinator, regency, other_regency, opd):
+    """Two grants: OPD officers in one regency, reviewers in another. An OPD officer account in the second
+    regency is not covered, although that regency is assignable for another role."""
+    from django.db.models import Q
+
+    from forums.tests.factories import OpdFactory
+
+    grants = [
+        p.AccountGrant(frozenset({Role.OPD_OFFICER}), Q(pk=regency.pk)),
+        p.AccountGrant(frozenset({Role.HEALTH_REVIEWER}), Q(pk=other_regency.pk)),
+    ]
+    monkeypatch.setattr(p, "account_grants", lambda user: grants)
+    other_opd = OpdFactory(regency=other_regency)
+    assert p.can_create_user_with(coordinator, role=Role.OPD_OFFICER, region=regency, opd=opd)
+    assert p.can_create_user_with(coordinator, role=Role.HEALTH_REVIEWER, region=other_regency)
+    assert not p.can_create_user_with(coordinator, role=Role.OPD_OFFICER, region=other_regency, opd=other_opd)
+    assert not p.can_create_user_with(coordinator, role=Role.HEALTH_REVIEWER, region=regency)
+    assert set(p.regions_assignable_by(coordinator, Role.OPD_OFFICER)) == {regency}
+    assert set(p.regions_assignable_by(coordinator)) == {regency, other_regency}
