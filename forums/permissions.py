@@ -721,10 +721,8 @@ def account_grants(user: AnyUser) -> list[AccountGrant] | None:
     if role == Role.PROVINCIAL_OFFICIAL and region.level == RegionLevel.PROVINCE:
         return [
             AccountGrant(frozenset({Role.HEALTH_REVIEWER, Role.PROVINCIAL_OFFICIAL}), Q(pk=region.pk)),
-            AccountGrant(
-                frozenset({Role.FORUM_COORDINATOR, Role.HEALTH_REVIEWER}),
-                Q(parent_id=region.pk, level=RegionLevel.REGENCY),
-            ),
+            # A province's children are its kabupaten/kota (kecamatan hang under those).
+            AccountGrant(frozenset({Role.FORUM_COORDINATOR, Role.HEALTH_REVIEWER}), Q(parent_id=region.pk)),
         ]
     if role == Role.FORUM_COORDINATOR and region.level == RegionLevel.REGENCY:
         return [AccountGrant(frozenset({Role.OPD_OFFICER}), Q(pk=region.pk))]

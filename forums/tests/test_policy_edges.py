@@ -368,3 +368,80 @@ def test_a_grants_regions_hold_for_its_own_roles_only(monkeypatch, coordinator, 
     assert not p.can_create_user_with(coordinator, role=Role.HEALTH_REVIEWER, region=regency)
     assert set(p.regions_assignable_by(coordinator, Role.OPD_OFFICER)) == {regency}
     assert set(p.regions_assignable_by(coordinator)) == {regency, other_regency}
+
+
+def test_a_reviewer_without_a_region_sees_no_province():
+    for role in (Role.HEALTH_REVIEWER, Role.PROVINCIAL_OFFICIAL):
+        assert not p.provinces_visible_to(UserFactory(role=role, region=None)).exists()
+
+
+def test_each_kind_of_report_job_is_seen_through_its_own_scope(provincial, province, other_regency, regency):
+    """A dossier is seen with its assessment, a readiness report with its province; a stray region on a dossier
+    or assessment on a readiness report opens nothing."""
+    from evaluations.models import ReportJob, ReportKind
+    from evaluations.tests.factories import CycleFactory, make_assessment
+
+    cycle = CycleFactory()
+    own = make_assessment(cycle=cycle, regency=regency)
+    foreign = make_assessment(cycle=cycle, regency=other_regency)
+    dossier = ReportJob.objects.create(kind=ReportKind.DOSSIER, cycle=cycle, assessment=own)
+    readiness = ReportJob.objects.create(kind=ReportKind.READINESS, cycle=cycle, region=province)
+    stray_dossier = ReportJob.objects.create(kind=ReportKind.DOSSIER, cycle=cycle, assessment=foreign, region=province)
+    stray_readiness = ReportJob.objects.create(
+        kind=ReportKind.READINESS, cycle=cycle, assessment=own, region=other_regency.parent
+    )
+    seen = set(p.report_jobs_visible_to(provincial))
+    assert {dossier, readiness} <= seen
+    assert stray_dossier not in seen
+    assert stray_readiness not in seen
+
+
+def test_a_stray_assignment_never_hands_a_response_to_another_regencys_opd(
+    assessment, regency, other_regency, admin_user
+):
+    from evaluations.models import IndicatorAssignment
+    from forums.tests.factories import OpdFactory
+
+    response = assessment.responses.filter(indicator__kind="tatanan").first()
+    foreign_opd = OpdFactory(regency=other_regency)
+    officer = UserFactory(role=Role.OPD_OFFICER, region=regency, opd=foreign_opd)  # inconsistent, via the admin
+    from django.utils import timezone
+
+    IndicatorAssignment.objects.create(
+        assessment=assessment,
+        indicator=response.indicator,
+        opd=foreign_opd,
+        assigned_by=admin_user,
+        assigned_at=timezone.now(),
+    )
+    assert officer not in p.fillers_for_response(response)
+    assert not p.can_fill_response(officer, response)
+
+
+def test_the_library_is_kept_by_the_admin_and_by_officers_of_the_regencys_own_opd(
+    admin_user, opd_officer, regency, other_regency, other_assessment
+):
+    from forums.tests.factories import OpdFactory
+
+    assert p.can_manage_library(admin_user, regency)
+    assert p.can_manage_library(admin_user, other_regency)
+    assert p.can_manage_library(opd_officer, regency)
+    without_opd = UserFactory(role=Role.OPD_OFFICER, region=regency, opd=None)
+    assert not p.can_manage_library(without_opd, regency)
+    foreign = UserFactory(role=Role.OPD_OFFICER, region=regency, opd=OpdFactory(regency=other_regency))
+    assert not p.can_manage_library(foreign, regency)
+
+
+def test_a_reviewer_limited_to_some_tatanan_writes_notes_only_on_those(assessment, coordinator, regency):
+    from evaluations.tests.workflow import submitted
+
+    reviewer = UserFactory(role=Role.HEALTH_REVIEWER, region=regency)
+    first = assessment.responses.filter(indicator__tatanan__number=1).first()
+    second = assessment.responses.filter(indicator__tatanan__number=2).first()
+    submitted(first, coordinator)
+    submitted(second, coordinator)
+    reviewer.review_tatanan.set([first.indicator.tatanan])
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert p.can_add_review_note(reviewer, first)
+    assert not p.can_add_review_note(reviewer, second)
