@@ -469,7 +469,7 @@ def reviews_indicator(user: AnyUser, indicator: Indicator) -> bool:
     numbers = review_tatanan_numbers(user)
     if numbers is None:
         return True
-    tatanan = indicator.tatanan if indicator.tatanan_id is not None else None
+    tatanan = indicator.tatanan  # None for kelembagaan (no query: its key is empty)
     return tatanan is not None and tatanan.number in numbers
 
 

@@ -445,3 +445,19 @@ def test_a_reviewer_limited_to_some_tatanan_writes_notes_only_on_those(assessmen
     second.refresh_from_db()
     assert p.can_add_review_note(reviewer, first)
     assert not p.can_add_review_note(reviewer, second)
+
+
+def test_the_assignments_of_an_assessment_load_once_for_all_its_responses(assessment):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    responses = list(
+        assessment.responses.select_related("indicator").prefetch_related("indicator__responsible_opd_kinds")
+    )
+    for r in responses:
+        r.assessment = assessment  # one object, as the fill page hands them
+    with CaptureQueriesContext(connection) as queries:
+        for r in responses:
+            p.responsibility_for(r)
+    assert len(responses) > 3
+    assert sum("indicatorassignment" in q["sql"] for q in queries) == 1
