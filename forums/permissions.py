@@ -483,7 +483,7 @@ def _tatanan_limit_of_indicator(indicator: Indicator) -> Q:
     """The users whose tatanan limit covers ``indicator``."""
     limits = User.review_tatanan.through.objects.filter(user_id=OuterRef("pk"))
     unlimited = ~Q(Exists(limits))
-    tatanan = indicator.tatanan if indicator.tatanan_id is not None else None
+    tatanan = indicator.tatanan  # None for kelembagaan
     if tatanan is None:
         return unlimited
     return unlimited | Q(Exists(limits.filter(tatanan__number=tatanan.number)))
@@ -502,9 +502,11 @@ DECISIONS = (ResponseStatus.ACCEPTED, ResponseStatus.REVISION_REQUESTED)
 
 
 def _barring_history(stage: Stage | str | OuterRef) -> Q:
-    """StatusChange rows that bar their actor from deciding ``stage`` of their response."""
+    """StatusChange rows that bar their actor from deciding ``stage`` of their response: submitting it, and any
+    change out of a submission at another stage. That is a decision (accepted or sent back: the only ways out
+    of a submission; an admin's correction keeps the status, and ending in a submission it counts as filled)."""
     filled = Q(to_status__in=SUBMISSIONS)
-    decided_elsewhere = Q(from_status__in=SUBMISSIONS, to_status__in=DECISIONS) & ~Q(stage=stage)
+    decided_elsewhere = Q(from_status__in=SUBMISSIONS) & ~Q(stage=stage)
     return filled | decided_elsewhere
 
 

@@ -461,3 +461,22 @@ def test_the_assignments_of_an_assessment_load_once_for_all_its_responses(assess
             p.responsibility_for(r)
     assert len(responses) > 3
     assert sum("indicatorassignment" in q["sql"] for q in queries) == 1
+
+
+def test_the_tatanan_limit_is_read_by_number_once_and_never_limits_an_admin(regency, framework):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    second = framework.tatanan.get(number=2)
+    second.number = second.pk + 7  # so that its key and its number differ
+    second.save()
+    reviewer = UserFactory(role=Role.HEALTH_REVIEWER, region=regency)
+    reviewer.review_tatanan.set([second])
+    with CaptureQueriesContext(connection) as queries:
+        assert p.review_tatanan_numbers(reviewer) == {second.number}
+        assert p.review_tatanan_numbers(reviewer) == {second.number}
+    assert len(queries) == 1  # kept on the user for the request
+    admin = UserFactory(role=Role.ADMIN, region=None)
+    admin.review_tatanan.set([second])
+    assert p.review_tatanan_numbers(admin) is None
+    assert p.review_tatanan_numbers(p.User(role=Role.HEALTH_REVIEWER)) is None  # not saved: no limit to read
