@@ -66,6 +66,10 @@ NATIONWIDE_ROLES = {Role.NATIONAL_VERIFIER, Role.ADMIN}
 # --- who is who -------------------------------------------------------------
 
 
+# A condition no row meets: the empty scope, and the start of an OR built grant by grant.
+NOTHING = Q(pk__in=[])
+
+
 def role_of(user: AnyUser) -> str | None:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
@@ -83,7 +87,7 @@ def is_nationwide(user: AnyUser) -> bool:
 
 
 def _scope_region(user: AnyUser) -> Region | None:
-    return user.region if isinstance(user, User) and user.region_id else None
+    return user.region if isinstance(user, User) else None  # None without a region (no query)
 
 
 def _region_id(user: AnyUser) -> int | None:
@@ -131,17 +135,17 @@ def _regency_filter(user: AnyUser, field: str) -> Q | None:
     """A Q restricting ``field`` (a path to a regency Region) to the user's scope; None = everything."""
     role = role_of(user)
     if role is None:
-        return Q(pk__in=[])
+        return NOTHING
     if role in NATIONWIDE_ROLES:
         return None
     region = _scope_region(user)
     if region is None:
-        return Q(pk__in=[])
+        return NOTHING
     if region.level == RegionLevel.PROVINCE:
         return Q(**{f"{field}__parent_id": region.pk})
     if region.level == RegionLevel.REGENCY:
         return Q(**{f"{field}_id": region.pk})
-    return Q(pk__in=[])
+    return NOTHING
 
 
 def _scoped(qs: QuerySet[_M], user: AnyUser, field: str) -> QuerySet[_M]:
@@ -379,7 +383,7 @@ def fillers_for_response(response: Response) -> QuerySet[User]:
 
     regency_id = response.assessment.regency_id
     by_opd_users = responsibility_for(response).users()
-    condition = Q(pk__in=[])
+    condition = NOTHING
     for role, by_opd in FILL_RULES.items():
         condition |= Q(role=role) & by_opd_users if by_opd else Q(role=role)
     return User.objects.filter(condition, is_active=True, is_superuser=False, region_id=regency_id)
@@ -430,11 +434,11 @@ def _reach_of_user(reach: Reach, region: Region | None, field: str) -> Q:
     if reach is Reach.NATION:
         return Q()
     if region is None:
-        return Q(pk__in=[])
+        return NOTHING
     if reach is Reach.OWN_OR_PROVINCE:
         return Q(**{f"{field}_id": region.pk}) | Q(**{f"{field}__parent_id": region.pk})
     if region.level != RegionLevel.PROVINCE:
-        return Q(pk__in=[])
+        return NOTHING
     return Q(**{f"{field}__parent_id": region.pk})
 
 
@@ -545,7 +549,7 @@ def responses_to_review_by(user: AnyUser) -> QuerySet[Response]:
         return responses.none()
     if role != Role.ADMIN:
         region = _scope_region(user)
-        condition = Q(pk__in=[])
+        condition = NOTHING
         for stage, rule in REVIEW_RULES.items():
             if role in rule.roles:
                 condition |= Q(stage=stage) & _reach_of_user(rule.reach, region, "assessment__regency")
@@ -761,7 +765,7 @@ def regions_assignable_by(user: AnyUser, role: str | None = None) -> QuerySet[Re
         if role is not None:
             regions = regions.filter(level__in=ROLE_REGION_LEVELS.get(role, ()))
         return regions
-    condition = Q(pk__in=[])
+    condition = NOTHING
     for grant in grants:
         if role is None or role in grant.roles:
             condition |= grant.regions
@@ -777,7 +781,7 @@ def users_visible_to(user: AnyUser) -> QuerySet[User]:
     if grants is None:
         # A role-admin who is not a superuser does not manage superusers.
         return users if user.is_superuser else users.filter(is_superuser=False)
-    condition = Q(pk__in=[])
+    condition = NOTHING
     for grant in grants:
         condition |= Q(role__in=grant.roles, region__in=Region.objects.filter(grant.regions))
     return users.filter(condition).filter(is_superuser=False)

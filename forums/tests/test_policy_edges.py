@@ -480,3 +480,15 @@ def test_the_tatanan_limit_is_read_by_number_once_and_never_limits_an_admin(rege
     admin.review_tatanan.set([second])
     assert p.review_tatanan_numbers(admin) is None
     assert p.review_tatanan_numbers(p.User(role=Role.HEALTH_REVIEWER)) is None  # not saved: no limit to read
+
+
+def test_the_policy_helpers_are_safe_without_a_user_or_for_an_anonymous_visitor(regency):
+    from django.contrib.auth.models import AnonymousUser
+
+    anonymous = AnonymousUser()
+    assert p.role_of(None) is None  # a task or a builder acting for nobody
+    assert p.role_of(anonymous) is None
+    assert p._region_id(anonymous) is None
+    assert p._scope_region(anonymous) is None
+    assert p._scope_region(UserFactory(role=Role.NATIONAL_VERIFIER, region=None)) is None
+    assert p._scope_region(UserFactory(role=Role.FORUM_COORDINATOR, region=regency)) == regency
