@@ -185,6 +185,7 @@ if "html" in seen:
 # The render as it was before issue 11 (automatic table layout, thumbnails drawn from the original photos), on
 # the same data in the same process: the comparison the issue asks for.
 from evaluations.services.reports import render_dossier_pdf
+inside, html_bytes = seen.get("inside"), len(seen.get("html", ""))  # before the second render records its own
 started = time.perf_counter()
 render_dossier_pdf(job.assessment_id, include_appendix=job.include_appendix, fixed_tables=False, previews=False)
 before = time.perf_counter() - started
@@ -192,8 +193,7 @@ from pypdf import PdfReader
 with job.file.open("rb") as fh:
     pages = len(PdfReader(fh).pages)
 print(json.dumps({"seconds": seconds, "peak_kb": peak, "idle_kb": idle, "pages": pages, "bytes": job.file.size,
-                  "floor": floor, "inside": seen.get("inside"), "html_bytes": len(seen.get("html", "")),
-                  "before": before}))
+                  "floor": floor, "inside": inside, "html_bytes": html_bytes, "before": before}))
 """
 
 
