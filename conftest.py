@@ -35,6 +35,15 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: cached readiness rows or rate-limit counters of one test (whose
+    primary keys a later test's database may reuse) never answer for another."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     """Under mutation testing (`scripts/mutation policy`, which runs a copy of the project in ``mutants/``) each

@@ -3,8 +3,9 @@
 Each table costs a fixed number of queries whatever the number of regencies:
 regions, assessments, tatanan, the indicator counts and one aggregate of the
 responses (``scores.scores_for_assessments`` for the basis on display: the one
-score path, with the review states in the same pass). Sorting and filtering happen in Python on the finished rows (at
-most a few hundred).
+score path, with the review states in the same pass). The finished rows are cached under a fingerprint of what
+they read (``readiness_cache``: one query on a hit). Sorting and filtering happen in Python on the finished rows
+(at most a few hundred).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Assessment, AssessmentStatus, Cycle
+from evaluations.selectors.readiness_cache import cached_rows
 from evaluations.selectors.scores import BASES, scores_for_assessments
 from forums.models import Region
 from tatanan.models import Tatanan
@@ -143,6 +145,7 @@ class ReadinessTable:
     basis: str
     sort: str
     total_rows: int
+    version: str = ""  # of the rows (readiness_cache): keys the rendered table's fragment cache
 
     @property
     def basis_label(self) -> str:
@@ -266,10 +269,14 @@ def province_readiness(
 ) -> ReadinessTable:
     """Every kabupaten/kota of ``province`` with its scores per tatanan in ``cycle``."""
     basis = _check_basis(basis)
-    regions = list(Region.objects.regencies().filter(parent=province).order_by("code"))
-    tatanan, rows = _regency_rows(cycle, regions, basis, province=province)
+
+    def compute() -> tuple[list[Tatanan], list[RegencyRow]]:
+        regions = list(Region.objects.regencies().filter(parent=province).order_by("code"))
+        return _regency_rows(cycle, regions, basis, province=province)
+
+    (tatanan, rows), version = cached_rows(cycle=cycle, scope=str(province.pk), basis=basis, compute=compute)
     visible, sort = _finish(rows, tatanan=tatanan, sort=sort, filters=filters or Filters())
-    return ReadinessTable(cycle, province, tatanan, visible, basis, sort, total_rows=len(rows))
+    return ReadinessTable(cycle, province, tatanan, visible, basis, sort, total_rows=len(rows), version=version)
 
 
 def _mean(values: Iterable[Decimal | None]) -> Decimal | None:
@@ -313,16 +320,20 @@ def national_readiness(
 ) -> ReadinessTable:
     """Every province, aggregating its kabupaten/kota (means of scores, sums of counts)."""
     basis = _check_basis(basis)
-    provinces = list(Region.objects.provinces().order_by("code"))
-    regions = list(Region.objects.regencies().order_by("code"))
-    tatanan, regency_rows = _regency_rows(cycle, regions, basis)
-    by_province = defaultdict(list)
-    for row in regency_rows:
-        by_province[row.region.parent_id].append(row)
-    rows = [_aggregate(p, by_province.get(p.pk, []), tatanan) for p in provinces]
+
+    def compute() -> tuple[list[Tatanan], list[ProvinceRow]]:
+        provinces = list(Region.objects.provinces().order_by("code"))
+        regions = list(Region.objects.regencies().order_by("code"))
+        tatanan, regency_rows = _regency_rows(cycle, regions, basis)
+        by_province = defaultdict(list)
+        for row in regency_rows:
+            by_province[row.region.parent_id].append(row)
+        return tatanan, [_aggregate(p, by_province.get(p.pk, []), tatanan) for p in provinces]
+
+    (tatanan, rows), version = cached_rows(cycle=cycle, scope="national", basis=basis, compute=compute)
     filters = filters or Filters()
     # Level and status filters describe a regency, not a province.
     visible, sort = _finish(
         rows, tatanan=tatanan, sort=sort, filters=Filters(q=filters.q, revision_only=filters.revision_only)
     )
-    return ReadinessTable(cycle, None, tatanan, visible, basis, sort, total_rows=len(rows))
+    return ReadinessTable(cycle, None, tatanan, visible, basis, sort, total_rows=len(rows), version=version)

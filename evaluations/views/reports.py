@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -37,6 +41,7 @@ from forums.permissions import (
     provinces_visible_to,
 )
 
+FILE_CACHE_S = 600
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -174,14 +179,26 @@ def national_report(request):
     return _page(request, "evaluations/reports/national.html", table, {**extra, "sort_links": _sorting(table)})
 
 
-def _download(table, fmt: str) -> HttpResponse:
-    sheet = exports.readiness_sheet(table)
+def _file_bytes(request, table, fmt: str) -> bytes:
+    """The XLSX or CSV of ``table``, made once per version of its rows, query (sort, filters) and language."""
+    raw = f"{table.version}|{fmt}|{request.get_full_path()}|{get_language()}"
+    key = "readiness-file:" + hashlib.sha256(raw.encode()).hexdigest()
+    body = cache.get(key) if table.version else None
+    if body is None:
+        sheet = exports.readiness_sheet(table)
+        body = exports.xlsx_bytes([sheet]) if fmt == "xlsx" else exports.csv_bytes(sheet)
+        cache.set(key, body, FILE_CACHE_S)
+    return body
+
+
+def _download(request, table, fmt: str) -> HttpResponse:
     place = slugify(table.province.name) if table.province else "nasional"
     name = f"kesiapan-{place}-{table.cycle.year}.{fmt}"
+    body = _file_bytes(request, table, fmt)
     if fmt == "xlsx":
-        response = HttpResponse(exports.xlsx_bytes([sheet]), content_type=XLSX)
+        response = HttpResponse(body, content_type=XLSX)
     else:
-        response = HttpResponse(exports.csv_bytes(sheet), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(body, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -193,7 +210,7 @@ def province_report_download(request, pk, fmt):
     _, table = _province_table(request, _province(request, pk))
     if table is None:
         return redirect("evaluations:province-report", pk)
-    return _download(table, fmt)
+    return _download(request, table, fmt)
 
 
 @never_cache
@@ -203,7 +220,7 @@ def national_report_download(request, fmt):
     _, table = _national_table(request)
     if table is None:
         return redirect("evaluations:national-report")
-    return _download(table, fmt)
+    return _download(request, table, fmt)
 
 
 def _posted_cycle(request):
