@@ -117,3 +117,25 @@ def test_the_pages_and_downloads_show_a_change_at_once(client, assessment, provi
     cell = province_readiness(province=province, cycle=cycle, basis="self").rows[0].cells[0]
     assert f"{cell.filled}/{cell.total}".encode() in after_page
     assert f"{cell.filled}/{cell.total}".encode() not in before_page
+
+
+def test_each_sort_and_filter_has_its_own_rendered_table(client, assessment, province, cycle, provincial):
+    """The rendered table is keyed by the query string: a cached sort never answers for another."""
+    from django.urls import reverse
+
+    from evaluations.tests.factories import make_assessment
+    from forums.tests.factories import RegencyFactory
+
+    blitar = make_assessment(cycle=cycle, regency=RegencyFactory(code="35.72", name="Kota Blitar", parent=province))
+    client.force_login(provincial)
+    url = reverse("evaluations:province-report", args=[province.pk])
+    names = sorted([assessment.regency.name, blitar.regency.name])
+
+    def order(query: str) -> list[int]:
+        page = client.get(url + query).content.decode()
+        return [page.index(f">{name}</a>") for name in names]
+
+    ascending, descending = order("?urut=nama"), order("?urut=-nama")
+    assert ascending[0] < ascending[1]
+    assert descending[0] > descending[1]
+    assert order("?urut=nama") == ascending  # cached, still its own order
