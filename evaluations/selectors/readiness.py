@@ -145,7 +145,7 @@ class ReadinessTable:
     basis: str
     sort: str
     total_rows: int
-    version: str = ""  # of the rows (readiness_cache): keys the rendered table's fragment cache
+    version: str  # of the rows (readiness_cache): keys the rendered table's and the files' caches
 
     @property
     def basis_label(self) -> str:

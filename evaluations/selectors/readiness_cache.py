@@ -31,7 +31,7 @@ VERSION = 1  # raise when the cached row classes change shape
 
 def _scalar(queryset: QuerySet[Any], function: str, field: str = "pk", output: Field | None = None) -> Subquery:
     """``SELECT <function>(<field>) FROM <queryset>`` as a subquery (an aggregate without GROUP BY)."""
-    expr = Func(F(field), function=function, output_field=output) if output else Func(F(field), function=function)
+    expr = Func(F(field), function=function, output_field=output)  # None: the field's own type
     return Subquery(queryset.order_by().annotate(v=expr).values("v")[:1])
 
 

@@ -183,7 +183,7 @@ def _file_bytes(request, table, fmt: str) -> bytes:
     """The XLSX or CSV of ``table``, made once per version of its rows, query (sort, filters) and language."""
     raw = f"{table.version}|{fmt}|{request.get_full_path()}|{get_language()}"
     key = "readiness-file:" + hashlib.sha256(raw.encode()).hexdigest()
-    body = cache.get(key) if table.version else None
+    body = cache.get(key)
     if body is None:
         sheet = exports.readiness_sheet(table)
         body = exports.xlsx_bytes([sheet]) if fmt == "xlsx" else exports.csv_bytes(sheet)
