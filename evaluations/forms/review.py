@@ -7,11 +7,10 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import Response, RevisionReason
-from evaluations.selectors.queue import KELEMBAGAAN
+from evaluations.selectors.queue import KELEMBAGAAN, QueueChoices
 from evaluations.services.responses import ACCEPT, OTHER_REASON, REVISE, SCORE_FIELD
 from forums.models import OpdKind, Region
 from kks import textlimits
-from tatanan.models import Tatanan
 
 from .choices import PlainQueryChoiceField
 
@@ -97,20 +96,15 @@ class QueueFilterForm(forms.Form):
         label=_("OPD penanggung jawab"), queryset=OpdKind.objects.none(), required=False, empty_label=_("Semua")
     )
 
-    def __init__(self, *args, waiting, **kwargs):
+    def __init__(self, *args, choices: QueueChoices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["regency"].queryset = Region.objects.filter(pk__in=waiting.values("assessment__regency")).order_by(
-            "code"
-        )
-        tatanan = Tatanan.objects.filter(pk__in=waiting.values("indicator__tatanan")).select_related("framework")
+        self.fields["regency"].queryset = choices.regencies
         self.fields["tatanan"].choices = [
             ("", _("Semua")),
-            *((str(t.pk), f"{t} ({t.framework.year})") for t in tatanan.order_by("framework__year", "number")),
+            *((str(t.pk), f"{t} ({t.framework.year})") for t in choices.tatanan),
             (KELEMBAGAAN, _("Kelembagaan")),
         ]
-        self.fields["opd"].queryset = OpdKind.objects.filter(
-            pk__in=waiting.values("indicator__responsible_opd_kinds")
-        ).order_by("name")
+        self.fields["opd"].queryset = choices.opd_kinds
 
 
 class ReviewNoteForm(forms.Form):

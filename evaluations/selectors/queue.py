@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -10,7 +12,7 @@ from django.utils import timezone
 from evaluations.models import Cycle, Response, ResponseStatus
 from forums.models import OpdKind, Region, User
 from forums.permissions import assessments_visible_to, responses_to_review_by
-from tatanan.models import IndicatorKind
+from tatanan.models import IndicatorKind, Tatanan
 
 WAITING = [ResponseStatus.SUBMITTED, ResponseStatus.RESUBMITTED]
 KELEMBAGAAN = "kelembagaan"
@@ -53,7 +55,12 @@ def waiting_for(user: User) -> QuerySet[Response]:
 def review_queue(
     *, user: User, regency: Region | None = None, tatanan: str = "", opd_kind: OpdKind | None = None
 ) -> QuerySet[Response]:
-    """Oldest first; ``tatanan`` is a Tatanan pk as a string or "kelembagaan"."""
+    """The waiting responses of the user's (filtered) queue, oldest first; ``tatanan`` is a Tatanan pk as a
+    string or "kelembagaan".
+
+    Plain rows, to be cut to a page of ids first (``.values_list("pk")``) and then read with ``queue_rows``:
+    with the row joins in the same query PostgreSQL sorted a province's 3,328 waiting rows joined to their
+    indicators and regencies before it cut 25 (30 ms); the ids alone take 3 ms (issue 11)."""
     responses = waiting_for(user)
     if regency is not None:
         responses = responses.filter(assessment__regency=regency)
@@ -63,11 +70,45 @@ def review_queue(
         responses = responses.filter(indicator__tatanan_id=int(tatanan))
     if opd_kind is not None:
         responses = responses.filter(indicator__responsible_opd_kinds=opd_kind)
-    return (
-        responses.select_related("assessment__regency", "indicator__tatanan")
-        # Only what a queue row shows: the rows are sorted before the page is cut, and the indicator texts and
-        # narratives made each of the thousands of waiting rows of a province over 1 KB wide.
+    return responses.order_by("updated_at", "pk")
+
+
+def queue_rows(pks: Iterable[int]) -> list[Response]:
+    """The queue rows of ``pks`` (one page), in queue order, with what a row shows and nothing more."""
+    rows = (
+        Response.objects.filter(pk__in=list(pks))
+        .select_related("assessment__regency", "indicator__tatanan")
+        # Only what a queue row shows: the indicator texts and narratives are over 1 KB a row.
         .only(*QUEUE_ROW_FIELDS)
         .prefetch_related("indicator__responsible_opd_kinds")
         .order_by("updated_at", "pk")
+    )
+    return list(rows)
+
+
+@dataclass(frozen=True)
+class QueueChoices:
+    """What the queue's filter offers: the regencies, tatanan and OPD kinds of what waits."""
+
+    regencies: QuerySet[Region]
+    tatanan: list[Tatanan]
+    opd_kinds: QuerySet[OpdKind]
+
+
+def queue_filter_choices(waiting: QuerySet[Response]) -> QueueChoices:
+    """One query over the waiting rows (their distinct regency and indicator), then plain reads by id: three
+    subqueries over the waiting rows took 24 ms for a provincial reviewer on the national data set, this 5."""
+    pairs = set(waiting.order_by().values_list("assessment__regency_id", "indicator_id").distinct())
+    regency_ids = {regency for regency, _indicator in pairs}
+    indicator_ids = {indicator for _regency, indicator in pairs}
+    tatanan = (
+        Tatanan.objects.filter(indicators__in=indicator_ids)
+        .distinct()
+        .select_related("framework")
+        .order_by("framework__year", "number")
+    )
+    return QueueChoices(
+        regencies=Region.objects.filter(pk__in=regency_ids).order_by("code"),
+        tatanan=list(tatanan) if indicator_ids else [],
+        opd_kinds=OpdKind.objects.filter(indicators__in=indicator_ids).distinct().order_by("name"),
     )

@@ -28,7 +28,8 @@ def next_in_queue(
 ) -> Response | None:
     """The first response of the user's (filtered) queue other than ``after``: what to open after a decision."""
     queue = review_queue(user=user, regency=regency, tatanan=tatanan, opd_kind=opd_kind)
-    return queue.exclude(pk=after.pk).first()
+    pk = queue.exclude(pk=after.pk).values_list("pk", flat=True).first()
+    return None if pk is None else Response.objects.get(pk=pk)
 
 
 def review_notes_for(*, user: User, response: Response) -> list[ReviewNote]:

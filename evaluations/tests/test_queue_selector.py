@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from evaluations.forms.review import QueueFilterForm
 from evaluations.models import Response, ResponseStatus, Stage
-from evaluations.selectors.queue import WAITING, review_queue, waiting_for
+from evaluations.selectors.queue import WAITING, queue_filter_choices, queue_rows, review_queue, waiting_for
 from forums.models import Role
 from forums.permissions import responses_to_review_by
 from forums.tests.factories import UserFactory
@@ -37,8 +37,9 @@ def test_waiting_for_lists_exactly_what_the_policy_lets_the_user_review(request,
 
 
 def test_queue_rows_load_what_the_page_shows_without_further_queries(spread, national):
-    rows = list(review_queue(user=national))
-    assert rows
+    pks = list(review_queue(user=national).values_list("pk", flat=True))
+    rows = queue_rows(pks)
+    assert [r.pk for r in rows] == pks  # queue order kept
     with CaptureQueriesContext(connection) as queries:
         for r in rows:
             str(r.assessment.regency), str(r.indicator), str(r.indicator.tatanan or "")
@@ -46,13 +47,27 @@ def test_queue_rows_load_what_the_page_shows_without_further_queries(spread, nat
     assert len(queries) == 0
 
 
-def test_filter_choices_are_read_with_one_plain_query_each(spread, national):
-    form = QueueFilterForm(waiting=waiting_for(national))
+def test_filter_choices_are_read_with_one_query_over_the_waiting_rows_then_by_id(spread, national):
+    waiting = waiting_for(national)
     with CaptureQueriesContext(connection) as queries:
-        str(form["regency"]), str(form["opd"])
+        form = QueueFilterForm(choices=queue_filter_choices(waiting))
+        str(form["regency"]), str(form["opd"]), str(form["tatanan"])
         str(form["regency"])  # rendered again: the queryset's cache
-    assert len(queries) == 2
+    assert len(queries) == 4  # the waiting rows' (regency, indicator) pairs, then regencies, tatanan, OPD kinds
+    assert sum("evaluations_response" in q["sql"] for q in queries) == 1
     assert not any("CURSOR" in q["sql"] for q in queries)
+
+
+def test_filter_choices_are_exactly_what_waits(spread, national, reviewer):
+    for user in (national, reviewer):
+        waiting = waiting_for(user)
+        choices = queue_filter_choices(waiting)
+        assert choices.regencies
+        assert choices.tatanan
+        assert choices.opd_kinds
+        assert set(choices.regencies) == {r.assessment.regency for r in waiting.select_related("assessment__regency")}
+        assert set(choices.tatanan) == {r.indicator.tatanan for r in waiting if r.indicator.tatanan}
+        assert set(choices.opd_kinds) == {k for r in waiting for k in r.indicator.responsible_opd_kinds.all()}
 
 
 def test_the_queue_shows_only_cycles_still_in_review(reviewer, regency, assessment, framework):

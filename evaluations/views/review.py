@@ -18,7 +18,7 @@ from evaluations.forms.review import QueueFilterForm, ReviewForm, ReviewNoteForm
 from evaluations.models import ResponseStatus
 from evaluations.selectors.fill import decorate, with_card_data
 from evaluations.selectors.general_data import count_checks
-from evaluations.selectors.queue import review_queue, waiting_for
+from evaluations.selectors.queue import queue_filter_choices, queue_rows, review_queue, waiting_for
 from evaluations.selectors.review import (
     bulk_accept_candidates,
     changes_since_sent_back,
@@ -47,13 +47,19 @@ from forums.permissions import (
 )
 
 PAGE_SIZE = 25
+QUEUE_FILTERS = ("regency", "tatanan", "opd")
 
 
-def _queue_filters(request, waiting=None) -> tuple[QueueFilterForm, dict, str]:
-    """The queue's filter from the query string, and that query string (filters only) to carry along."""
-    form = QueueFilterForm(request.GET or None, waiting=waiting if waiting is not None else waiting_for(request.user))
+def _queue_filters(request, *, for_display: bool = False) -> tuple[QueueFilterForm | None, dict, str]:
+    """The queue's filter from the query string, and that query string (filters only) to carry along.
+
+    The form (and the read of its choices) is built only when it is shown or there is a filter to check."""
+    if not for_display and not any(request.GET.get(key) for key in QUEUE_FILTERS):
+        return None, {}, ""
+    choices = queue_filter_choices(waiting_for(request.user))
+    form = QueueFilterForm(request.GET or None, choices=choices)
     filters = form.cleaned_data if form.is_valid() else {}
-    kept = {key: request.GET[key] for key in ("regency", "tatanan", "opd") if filters.get(key)}
+    kept = {key: request.GET[key] for key in QUEUE_FILTERS if filters.get(key)}
     return form, filters, urlencode(kept)
 
 
@@ -74,8 +80,9 @@ def _with_query(url: str, query: str) -> str:
 def review_queue_view(request):
     if role_of(request.user) not in REVIEWER_ROLES:
         raise PermissionDenied
-    form, filters, filter_query = _queue_filters(request)
-    page = Paginator(_queue(request, filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    form, filters, filter_query = _queue_filters(request, for_display=True)
+    page = Paginator(_queue(request, filters).values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = queue_rows(page.object_list)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
