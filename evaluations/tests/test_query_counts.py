@@ -29,8 +29,11 @@ QUERIES = {
     # 14, then the award rules, the official-result trend, the OPD assignment and the Data Umum (3)
     "assessment page": 20,
     "fill page": 14,  # 13, then the OPD assignments of the assessment (once per page)
-    "review queue (kabupaten/kota)": 11,  # 10, then the reviewer's tatanan limit
-    "review queue (province)": 11,
+    # the session, the user, their region and tatanan limit; the filter's choices (one read of the waiting rows'
+    # regencies and indicators, then regencies, tatanan and OPD kinds by id); the count, the page's ids, its
+    # rows and their OPD kinds; the unread notifications
+    "review queue (kabupaten/kota)": 13,
+    "review queue (province)": 13,
     # 15, the earlier award cycles (Wistara Paripurna), then the fingerprint of the cached rows
     "province report": 17,
     "national report": 15,
@@ -38,6 +41,9 @@ QUERIES = {
 # The reports again, their rows now cached: the fingerprint instead of regions, tatanan, assessments, the
 # indicator counts, the summaries and the official results.
 CACHED = {"province report": 11, "national report": 8}
+# The fill page's cards come from the cache (evaluations/views/card_cache.py) but are read as before: their
+# cache key is a digest of the loaded rows, so the same queries run and the page must come out the same.
+CACHED["fill page"] = QUERIES["fill page"]
 
 
 def _unmasked(page: bytes) -> bytes:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -39,6 +40,7 @@ from forums.permissions import (
 )
 from tatanan.models import Tatanan
 
+from .card_cache import render_cards
 from .tus import discard, tus_files
 
 
@@ -48,19 +50,41 @@ class Card:
     can_fill: bool
     editable: bool
     closed_message: str = ""
-    form: ResponseForm | None = None
     can_comment: bool = False
-    comment_form: CommentForm | None = None
     notice: str = ""
     errors: list[str] = field(default_factory=list)
     # False on the whole page: the closed blocks (definitions, history, comments, old versions) load on
     # demand from response_block. A single card swapped in by htmx shows them inline.
     inline: bool = True
     urls: dict[str, str] = field(default_factory=dict)
+    # Forms with the user's input (an invalid post); the empty ones are made only if the card is rendered,
+    # not when it comes from the cache (evaluations.views.card_cache).
+    posted_form: ResponseForm | None = None
+    posted_comment_form: CommentForm | None = None
 
     @property
     def lazy(self) -> bool:
         return not self.inline
+
+    @property
+    def has_input(self) -> bool:
+        return self.posted_form is not None or self.posted_comment_form is not None
+
+    @cached_property
+    def form(self) -> ResponseForm | None:
+        return (self.posted_form or ResponseForm(response=self.response)) if self.editable else None
+
+    @cached_property
+    def comment_form(self) -> CommentForm | None:
+        if not self.can_comment:
+            return None
+        return self.posted_comment_form or CommentForm(prefix=f"c{self.response.pk}")
+
+    def attach_forms(self) -> None:
+        """The replace-file form of each active evidence, which the card's template shows when editable."""
+        if self.editable:
+            for evidence in getattr(self.response, "active_evidence", []):
+                evidence.replace_form = EvidenceReplaceForm(prefix=f"e{evidence.pk}")
 
 
 def card_labels() -> dict[str, str]:
@@ -115,22 +139,18 @@ def build_card(
             require_fill_window(response)
         except WindowClosed as error:
             editable, closed_message = False, str(error)
-    can_comment = can_comment_response(user, response)
-    if editable:
-        for evidence in getattr(response, "active_evidence", []):
-            evidence.replace_form = EvidenceReplaceForm(prefix=f"e{evidence.pk}")
     return Card(
         response=response,
         can_fill=can_fill,
         editable=editable,
         closed_message=closed_message,
-        form=(form or ResponseForm(response=response)) if editable else None,
-        can_comment=can_comment,
-        comment_form=(comment_form or CommentForm(prefix=f"c{response.pk}")) if can_comment else None,
+        can_comment=can_comment_response(user, response),
         notice=notice,
         errors=list(errors),
         inline=inline,
         urls={key: make(response.pk) for key, make in (makers or card_url_makers()).items()},
+        posted_form=form,
+        posted_comment_form=comment_form,
     )
 
 
@@ -146,7 +166,7 @@ def render_card(request, response: Response, **kwargs):
     fresh = response_for_card(assessment=response.assessment, pk=response.pk)
     _attach_count_checks(fresh.assessment, [fresh])
     card = build_card(request.user, fresh, **kwargs)
-    return render(request, "evaluations/fill/_card.html", {"card": card, "labels": card_labels()})
+    return HttpResponse(render_cards(request, [card], labels=card_labels())[0])
 
 
 def visible_assessment(request, pk) -> Assessment:
@@ -174,6 +194,7 @@ def render_fill_page(request, assessment: Assessment, tatanan: Tatanan | None, *
     makers = card_url_makers()
     cards = [build_card(request.user, r, form=forms.get(r.pk), inline=False, makers=makers) for r in responses]
     mine_only = request.GET.get("saya") == "1"
+    labels = card_labels()
     progress = Progress(
         total=len(responses),
         filled=sum(r.value is not None for r in responses),
@@ -183,12 +204,11 @@ def render_fill_page(request, assessment: Assessment, tatanan: Tatanan | None, *
         "assessment": assessment,
         "tatanan": tatanan,
         "all_tatanan": list(Tatanan.objects.filter(framework_id=assessment.cycle.framework_id).order_by("number")),
-        "cards": [c for c in cards if c.can_fill] if mine_only else cards,
+        "cards_html": render_cards(request, [c for c in cards if c.can_fill] if mine_only else cards, labels=labels),
         "mine_only": mine_only,
         "any_fillable": any(c.editable for c in cards),
         "progress": progress,
         "page_url": _page_url(assessment, tatanan),
-        "labels": card_labels(),
         # A plain POST that failed reloads the page at its top: list the errors there, linked to their fields.
         "error_links": [link for form in forms.values() if form.errors for link in form.error_links()],
     }

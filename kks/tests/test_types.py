@@ -15,6 +15,7 @@ TYPED = [
     "evaluations/services",
     "evaluations/selectors",
     *("api/services.py", "api/auth.py", "api/v1.py", "api/schemas.py"),  # the API's typed core
+    *("kks/fragments.py", "evaluations/views/card_cache.py"),  # the cached fragments
 ]
 
 

@@ -1,0 +1,123 @@
+"""Content-addressed fragment caching: a fragment's key is a digest of the data it is rendered from.
+
+The fill page renders a card per indicator from a response and what was loaded with it (indicator, scale,
+evidence and versions, previews, history rows, counts). Keying a card by timestamps would need every write
+path (services, admin, API, thumbnail jobs, a withdrawn evidence) to touch the right ``updated_at``; a
+digest of the loaded objects themselves needs nothing from the writers: whatever the template can read
+without a query is in the key, so a changed row gives a new key and the cached HTML can never be stale.
+
+``state_digest`` walks a model instance's field values, its select_related objects and its prefetched
+rows, the attributes the selectors attach (lists, dataclasses) and plain values. Shared objects (the page's
+assessment, its cycle) are digested once per page through ``memo``. A value of a type it does not know
+raises ``Undigestible``: the caller then renders that fragment without the cache rather than guess.
+
+The key also holds the release (a digest of the templates and the Python source that renders them), the
+language and the time zone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import decimal
+import enum
+import functools
+import hashlib
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Model, QuerySet
+from django.db.models.fields.files import FieldFile
+from django.forms import BaseForm
+from django.utils import timezone, translation
+
+PLAIN = (str, int, float, bool, bytes, decimal.Decimal, datetime.date, datetime.time, datetime.timedelta, uuid.UUID)
+EXACT_PLAIN = frozenset({*PLAIN, datetime.datetime, type(None)})
+# Source whose change can change a rendered fragment: templates, template tags, models (choices, __str__).
+RELEASE_GLOBS = ("templates/**/*.html", "*/templates/**/*.html", "*/templatetags/*.py", "*/models/*.py", "*/models.py")
+
+
+class Undigestible(TypeError):
+    """A value the digest does not know how to read: the fragment is rendered without the cache."""
+
+
+def _hash(text: str) -> str:
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+def _model_state(obj: Model, memo: dict[int, str]) -> tuple:
+    state: list[Any] = [obj._meta.label]
+    for name, value in obj.__dict__.items():
+        if name.startswith("_"):
+            continue
+        if isinstance(value, BaseForm):
+            # Forms attached for the template (an evidence's replace form) are built from fixed prefixes.
+            continue
+        state.append((name, _value(value, memo)))
+    cached = getattr(obj._state, "fields_cache", {})
+    state.extend((name, _value(value, memo)) for name, value in sorted(cached.items()))
+    prefetched = obj.__dict__.get("_prefetched_objects_cache", {})
+    state.extend((name, _value(rows, memo)) for name, rows in sorted(prefetched.items()))
+    return tuple(state)
+
+
+def _value(value: Any, memo: dict[int, str]) -> Any:
+    if type(value) in EXACT_PLAIN:
+        return value
+    if value is None or isinstance(value, PLAIN):
+        return value if not isinstance(value, enum.Enum) else (type(value).__name__, value.value)
+    if isinstance(value, FieldFile):
+        return ("file", value.name)
+    if isinstance(value, Model):
+        key = id(value)
+        if key not in memo:
+            # A back reference (an evidence's response) to an object being digested names it instead.
+            memo[key] = f"{value._meta.label}#{value.pk}"
+            memo[key] = _hash(repr(_model_state(value, memo)))
+        return memo[key]
+    if isinstance(value, QuerySet):
+        if value._result_cache is None:
+            raise Undigestible("an unevaluated queryset")
+        return tuple(_value(item, memo) for item in value._result_cache)
+    if isinstance(value, list | tuple | set | frozenset):
+        items = [_value(item, memo) for item in value]
+        return tuple(sorted(items, key=repr)) if isinstance(value, set | frozenset) else tuple(items)
+    if isinstance(value, dict):
+        return tuple(sorted(((repr(k), _value(v, memo)) for k, v in value.items()), key=lambda kv: kv[0]))
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__qualname__, *(_value(getattr(value, f.name), memo) for f in dataclasses.fields(value)))
+    raise Undigestible(f"cannot digest a {type(value).__qualname__}")
+
+
+def state_digest(*values: Any, memo: dict[int, str] | None = None) -> str:
+    """A digest of ``values`` and everything loaded with them (see the module's docstring)."""
+    return _hash(repr(tuple(_value(value, {} if memo is None else memo) for value in values)))
+
+
+def release_files() -> list[Path]:
+    base = Path(settings.BASE_DIR)
+    return sorted({path for pattern in RELEASE_GLOBS for path in base.glob(pattern) if ".venv" not in path.parts})
+
+
+@functools.cache
+def release_digest() -> str:
+    """A digest of the source that renders fragments, read once per process (a deploy gives a new one)."""
+    base = Path(settings.BASE_DIR)
+    digest = hashlib.blake2b(digest_size=16)
+    for path in release_files():
+        digest.update(str(path.relative_to(base)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def fragment_key(kind: str, digest: str) -> str:
+    """The cache key of a fragment: its kind, the release, language and time zone, and the data's digest."""
+    context = f"{release_digest()}:{translation.get_language()}:{timezone.get_current_timezone_name()}"
+    return f"fragment:{kind}:{_hash(context)}:{digest}"
+
+
+def keys_for(kind: str, digests: Iterable[str | None]) -> list[str | None]:
+    return [None if digest is None else fragment_key(kind, digest) for digest in digests]

@@ -1,0 +1,63 @@
+"""kks.fragments: the digest that keys cached fragments reads everything loaded with an object."""
+
+import dataclasses
+
+import pytest
+from django.conf import settings
+
+from evaluations.models import Response
+from kks.fragments import Undigestible, release_files, state_digest
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_back_reference_is_named_not_followed(assessment):
+    response = Response.objects.select_related("assessment").filter(assessment=assessment).first()
+    response.assessment.first_response = response  # a cycle, as a prefetched evidence's response makes
+    assert state_digest(response) == state_digest(response)
+
+
+def test_loaded_related_rows_and_attached_values_are_in_the_digest(assessment):
+    response = (
+        Response.objects.select_related("indicator")
+        .prefetch_related("indicator__scale_options")
+        .filter(assessment=assessment)[0]
+    )
+    before = state_digest(response)
+    option = response.indicator.scale_options.all()[0]
+    option.description = "lain"
+    assert state_digest(response) != before  # a prefetched row
+    option.description = response.indicator.scale_options.model.objects.get(pk=option.pk).description
+    assert state_digest(response) == before
+    response.indicator.name = "lain"
+    assert state_digest(response) != before  # a select_related row
+
+    @dataclasses.dataclass
+    class Note:
+        text: str
+
+    response.indicator.name = Response.objects.get(pk=response.pk).indicator.name
+    response.note = Note("a")
+    first = state_digest(response)
+    response.note = Note("b")
+    assert state_digest(response) != first  # an attached dataclass
+
+
+def test_what_it_cannot_read_is_refused_not_guessed(assessment):
+    response = Response.objects.filter(assessment=assessment).first()
+    response.rows = Response.objects.all()  # not evaluated: reading it would be a query
+    with pytest.raises(Undigestible):
+        state_digest(response)
+    response.rows = object()
+    with pytest.raises(Undigestible):
+        state_digest(response)
+
+
+def test_the_release_covers_the_templates_and_template_tags():
+    names = {str(path.relative_to(settings.BASE_DIR)) for path in release_files()}
+    assert "evaluations/templates/evaluations/fill/_card.html" in names
+    assert "evaluations/templates/evaluations/_evidence_list.html" in names
+    assert "templates/_upload_extras.html" in names
+    assert "evaluations/templatetags/review_ui.py" in names
+    assert "evaluations/models.py" in names
+    assert not any(".venv" in name for name in names)
