@@ -17,6 +17,7 @@ from evaluations.models import (
     ResponseStatus,
     StatusChange,
 )
+from forums.models import Opd
 from tatanan.models import IndicatorKind, ScaleOption, Tatanan
 
 
@@ -36,6 +37,13 @@ def with_card_data(responses: QuerySet[Response], *, blocks: bool = True) -> Que
     The prefetches order within their parent only: the models' default orderings reach through
     response, assessment, cycle and region, which would join five tables per prefetch for nothing.
     """
+    versions = EvidenceVersion.objects.order_by("number")
+    if blocks:
+        versions = versions.select_related("uploaded_by", "preview")
+    else:
+        # The whole page shows of the older versions only how many there are and, for withdrawn evidence, a
+        # link per number (the versions themselves load with their block): not their uploaders and previews.
+        versions = versions.only("pk", "evidence_id", "number")
     responses = responses.select_related("indicator", "indicator__tatanan", "updated_by").prefetch_related(
         Prefetch("indicator__scale_options", queryset=ScaleOption.objects.order_by("-value")),
         "indicator__responsible_opd_kinds",
@@ -45,12 +53,7 @@ def with_card_data(responses: QuerySet[Response], *, blocks: bool = True) -> Que
                 "current__uploaded_by", "current__preview", "created_by", "document"
             )
             .order_by("created_at", "pk")
-            .prefetch_related(
-                Prefetch(
-                    "versions",
-                    queryset=EvidenceVersion.objects.select_related("uploaded_by", "preview").order_by("number"),
-                )
-            ),
+            .prefetch_related(Prefetch("versions", queryset=versions)),
         ),
     )
     if blocks:
@@ -89,14 +92,20 @@ def evidence_by_year(response: Response, evidence: list[Evidence]) -> list[YearE
     return ordered + sorted(groups.values(), key=lambda g: -g.year)
 
 
-def decorate(response: Response) -> Response:
-    """Split the prefetched evidence into active (by data year) and withdrawn, and find the last send-back."""
+def assigned_opds(assessment: Assessment) -> dict[int, Opd]:
+    """{indicator id: the OPD the regency gave it to} (one query per assessment instance)."""
+    prefetch_related_objects([assessment], "opd_assignments__opd")
+    return {a.indicator_id: a.opd for a in assessment.opd_assignments.all()}
+
+
+def decorate(response: Response, *, assigned: dict[int, Opd] | None = None) -> Response:
+    """Split the prefetched evidence into active (by data year) and withdrawn, and find the last send-back.
+
+    ``assigned``: the assessment's ``assigned_opds``, when the caller decorates many of its responses."""
     evidence = list(response.evidence.all())
-    # The OPD the regency gave the indicator to, if any (one query per assessment instance, not per card).
-    prefetch_related_objects([response.assessment], "opd_assignments__opd")
-    response.assigned_opd = next(  # type: ignore[attr-defined]
-        (a.opd for a in response.assessment.opd_assignments.all() if a.indicator_id == response.indicator_id), None
-    )
+    if assigned is None:
+        assigned = assigned_opds(response.assessment)
+    response.assigned_opd = assigned.get(response.indicator_id)  # type: ignore[attr-defined]
     # Attributes for the templates, added to the instance (not model fields).
     response.active_evidence = [e for e in evidence if e.withdrawn_at is None]  # type: ignore[attr-defined]
     response.evidence_years = evidence_by_year(response, response.active_evidence)  # type: ignore[attr-defined]
@@ -121,9 +130,10 @@ def responses_for_fill(*, assessment: Assessment, tatanan: Tatanan | None) -> li
     else:
         responses = responses.filter(indicator__tatanan=tatanan)
     rows = list(responses.order_by("indicator__sort_order", "pk"))
+    assigned = assigned_opds(assessment)
     for row in rows:
         row.assessment = assessment  # already loaded with cycle and regency: no query per card
-        decorate(row)
+        decorate(row, assigned=assigned)
     return rows
 
 

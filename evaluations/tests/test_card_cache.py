@@ -205,8 +205,8 @@ def test_a_card_whose_data_cannot_be_digested_is_rendered_without_the_cache(
 
     decorate = fill_selectors.decorate
 
-    def odd(response):
-        decorate(response)
+    def odd(response, **kwargs):
+        decorate(response, **kwargs)
         if response.pk == first.pk:
             response.odd = object()  # a type the digest does not know
         return response
