@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import zipfile
 
@@ -10,6 +11,7 @@ from openpyxl import Workbook
 from PIL import Image
 
 
+@functools.cache  # the same bytes on every call: Pillow stamps its PDFs with the current second
 def pdf_bytes() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (20, 20), "white").save(buffer, "PDF")
