@@ -24,20 +24,28 @@ import enum
 import functools
 import hashlib
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Model, QuerySet
 from django.db.models.fields.files import FieldFile
 from django.forms import BaseForm
+from django.http import HttpRequest
+from django.middleware.csrf import get_token
+from django.template.loader import get_template
 from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
 
 PLAIN = (str, int, float, bool, bytes, decimal.Decimal, datetime.date, datetime.time, datetime.timedelta, uuid.UUID)
 EXACT_PLAIN = frozenset({*PLAIN, datetime.datetime, type(None)})
 # Source whose change can change a rendered fragment: templates, template tags, models (choices, __str__).
 RELEASE_GLOBS = ("templates/**/*.html", "*/templates/**/*.html", "*/templatetags/*.py", "*/models/*.py", "*/models.py")
+
+
+CSRF_PLACEHOLDER = "kks-csrf-placeholder-7d1f0c"
 
 
 class Undigestible(TypeError):
@@ -121,3 +129,39 @@ def fragment_key(kind: str, digest: str) -> str:
 
 def keys_for(kind: str, digests: Iterable[str | None]) -> list[str | None]:
     return [None if digest is None else fragment_key(kind, digest) for digest in digests]
+
+
+def render_cached(
+    request: HttpRequest,
+    template_name: str,
+    items: Sequence[tuple[dict[str, Any], str | None]],
+    *,
+    kind: str,
+    timeout: int,
+    prepare: Callable[[int], None] | None = None,
+) -> list[SafeString]:
+    """Each (context, digest) of ``items`` rendered with ``template_name``, in order: the cached ones read in one
+    round trip, the others (and those without a digest) rendered and stored. ``prepare(i)`` runs before item i
+    is rendered (to build what only rendering needs).
+
+    The template is rendered without the request, so it reads only its own context; its CSRF token is a
+    placeholder that is replaced by the request's token, so no token is ever cached."""
+    keys = keys_for(kind, [digest for _context, digest in items])
+    found = cache.get_many([key for key in keys if key])
+    template = get_template(template_name)
+    fresh: dict[str, str] = {}
+    rendered = []
+    for index, ((context, _digest), key) in enumerate(zip(items, keys, strict=True)):
+        html = found.get(key) if key else None
+        if html is None:
+            if prepare is not None:
+                prepare(index)
+            html = template.render({**context, "csrf_token": CSRF_PLACEHOLDER})
+            if key:
+                fresh[key] = html
+        rendered.append(html)
+    if fresh:
+        cache.set_many(fresh, timeout)
+    token = get_token(request)
+    # The HTML was made by an autoescaping template; only the token is put in.
+    return [mark_safe(html.replace(CSRF_PLACEHOLDER, token)) for html in rendered]

@@ -44,6 +44,7 @@ CACHED = {"province report": 11, "national report": 8}
 # The fill page's cards come from the cache (evaluations/views/card_cache.py) but are read as before: their
 # cache key is a digest of the loaded rows, so the same queries run and the page must come out the same.
 CACHED["fill page"] = QUERIES["fill page"]
+CACHED["assessment page"] = QUERIES["assessment page"]  # its body likewise
 
 
 def _unmasked(page: bytes) -> bytes:

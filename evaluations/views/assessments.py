@@ -30,6 +30,7 @@ from forums.permissions import (
     can_request_dossier,
     can_view_audit,
 )
+from kks.fragments import Undigestible, render_cached, state_digest
 
 from .fill import visible_assessment
 
@@ -69,7 +70,28 @@ def _render(request, assessment, *, form=None, paripurna_form=None, status=200):
         "can_view_audit": can_view_audit(request.user, assessment),
         "can_assign_opds": can_assign_opds(request.user, assessment),
     }
-    return render(request, "evaluations/assessment_detail.html", context, status=status)
+    body = render_cached(request, BODY_TEMPLATE, [(context, _body_digest(context))], kind="assessment", timeout=3600)
+    return render(
+        request, "evaluations/assessment_detail.html", {"assessment": assessment, "body": body[0]}, status=status
+    )
+
+
+BODY_TEMPLATE = "evaluations/_assessment_body.html"
+FORMS = ("form", "paripurna_form")
+
+
+def _body_digest(context: dict) -> str | None:
+    """The page's body is cached under a digest of everything it shows (kks.fragments), like the fill cards:
+    the assessment with its cycle and regency, the scores, progress, kelembagaan rows, general data, windows
+    (open or closed now) and the user's flags. Forms are built from the assessment; one with posted input is
+    never cached."""
+    if any(context[name] is not None and context[name].is_bound for name in FORMS):
+        return None
+    shown = {key: value for key, value in context.items() if key not in FORMS}
+    try:
+        return state_digest(shown, {name: context[name] is not None for name in FORMS})
+    except Undigestible:
+        return None
 
 
 @login_required

@@ -14,19 +14,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from django.core.cache import cache
 from django.http import HttpRequest
-from django.middleware.csrf import get_token
-from django.template.loader import get_template
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
-from kks.fragments import Undigestible, keys_for, state_digest
+from kks.fragments import Undigestible, render_cached, state_digest
 
 if TYPE_CHECKING:
     from .fill import Card
 
 CARD_TEMPLATE = "evaluations/fill/_card.html"
-CSRF_PLACEHOLDER = "kks-csrf-placeholder-7d1f0c"
 TIMEOUT = 60 * 60
 
 
@@ -54,22 +50,12 @@ def card_digest(card: Card, memo: dict[int, str]) -> str | None:
 def render_cards(request: HttpRequest, cards: Sequence[Card], *, labels: dict[str, str]) -> list[SafeString]:
     """The cards' HTML in order: cached ones read in one round trip, the others rendered and stored."""
     memo: dict[int, str] = {}
-    keys = keys_for("fill-card", [card_digest(card, memo) for card in cards])
-    found = cache.get_many([key for key in keys if key])
-    template = get_template(CARD_TEMPLATE)
-    fresh: dict[str, str] = {}
-    rendered = []
-    for card, key in zip(cards, keys, strict=True):
-        html = found.get(key) if key else None
-        if html is None:
-            card.attach_forms()
-            # No request: the card reads only its own context (a test compares it with a full render).
-            html = template.render({"card": card, "labels": labels, "csrf_token": CSRF_PLACEHOLDER})
-            if key:
-                fresh[key] = html
-        rendered.append(html)
-    if fresh:
-        cache.set_many(fresh, TIMEOUT)
-    token = get_token(request)
-    # The cached HTML was made by the autoescaping card template; only the token is put in.
-    return [mark_safe(html.replace(CSRF_PLACEHOLDER, token)) for html in rendered]
+    items = [({"card": card, "labels": labels}, card_digest(card, memo)) for card in cards]
+    return render_cached(
+        request,
+        CARD_TEMPLATE,
+        items,
+        kind="fill-card",
+        timeout=TIMEOUT,
+        prepare=lambda index: cards[index].attach_forms(),
+    )
