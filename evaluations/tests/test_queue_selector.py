@@ -99,3 +99,25 @@ def test_the_queue_shows_only_cycles_still_in_review(reviewer, regency, assessme
     old_cycle.reopened_until = timezone.now() + datetime.timedelta(days=1)
     old_cycle.save()
     assert set(waiting_for(reviewer).values_list("assessment_id", flat=True)) == {assessment.pk, old.pk}
+
+
+def test_the_queue_rows_come_from_the_cache_and_a_change_shows_at_once(client, reviewer, coordinator, assessment):
+    """The page's rows are cached under a digest of the rows as loaded (kks/fragments.py)."""
+    from evaluations.tests.workflow import submitted
+
+    responses = list(assessment.responses.order_by("indicator__sort_order")[:2])
+    for response in responses:
+        submitted(response, coordinator, value=100)
+    client.force_login(reviewer)
+    first = client.get("/verifikasi/").content.decode()
+    assert first.count('name="pk"') == 2
+    assert client.get("/verifikasi/").content.decode().count('name="pk"') == 2
+
+    responses[0].value = 50  # a change no timestamp records
+    Response.objects.filter(pk=responses[0].pk).update(value=50)
+    page = client.get("/verifikasi/").content.decode()
+    row = page[page.index(f'id="pick-{responses[0].pk}"') :]
+    assert "<td>50</td>" in row[: row.index("</tr>")]
+
+    Response.objects.filter(pk=responses[1].pk).update(status=ResponseStatus.ACCEPTED)
+    assert client.get("/verifikasi/").content.decode().count('name="pk"') == 1

@@ -45,9 +45,11 @@ from forums.permissions import (
     reviews_regency,
     role_of,
 )
+from kks.fragments import Undigestible, render_cached, state_digest
 
 PAGE_SIZE = 25
 QUEUE_FILTERS = ("regency", "tatanan", "opd")
+QUEUE_ROWS = "evaluations/review/_queue_rows.html"
 
 
 def _queue_filters(request, *, for_display: bool = False) -> tuple[QueueFilterForm | None, dict, str]:
@@ -83,13 +85,24 @@ def review_queue_view(request):
     form, filters, filter_query = _queue_filters(request, for_display=True)
     page = Paginator(_queue(request, filters).values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = queue_rows(page.object_list)
+    rows_html = _queue_rows_html(request, page.object_list, filter_query)
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "evaluations/review/queue.html",
-        {"form": form, "page": page, "query": query.urlencode(), "filter_query": filter_query},
+        {"form": form, "page": page, "rows_html": rows_html, "query": query.urlencode(), "filter_query": filter_query},
     )
+
+
+def _queue_rows_html(request, rows, filter_query: str):
+    """The page's rows, cached under a digest of the rows as loaded and the filter carried in their links."""
+    context = {"rows": rows, "filter_query": filter_query}
+    try:
+        digest = state_digest(rows, filter_query)
+    except Undigestible:
+        digest = None
+    return render_cached(request, QUEUE_ROWS, [(context, digest)], kind="queue-rows", timeout=600)[0]
 
 
 def _visible_response(request, pk):
