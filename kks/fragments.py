@@ -23,6 +23,7 @@ import decimal
 import enum
 import functools
 import hashlib
+import logging
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -46,6 +47,7 @@ RELEASE_GLOBS = ("templates/**/*.html", "*/templates/**/*.html", "*/templatetags
 
 
 CSRF_PLACEHOLDER = "kks-csrf-placeholder-7d1f0c"
+logger = logging.getLogger(__name__)
 
 
 class Undigestible(TypeError):
@@ -141,13 +143,18 @@ def render_cached(
     prepare: Callable[[int], None] | None = None,
 ) -> list[SafeString]:
     """Each (context, digest) of ``items`` rendered with ``template_name``, in order: the cached ones read in one
-    round trip, the others (and those without a digest) rendered and stored. ``prepare(i)`` runs before item i
+    round trip, the others (and those without a digest) rendered and stored. Without a working cache, all are
+    rendered. ``prepare(i)`` runs before item i
     is rendered (to build what only rendering needs).
 
     The template is rendered without the request, so it reads only its own context; its CSRF token is a
     placeholder that is replaced by the request's token, so no token is ever cached."""
     keys = keys_for(kind, [digest for _context, digest in items])
-    found = cache.get_many([key for key in keys if key])
+    try:
+        found = cache.get_many([key for key in keys if key])
+    except Exception:  # the cache is down: the page is rendered, only slower (as kks.ratelimit does)
+        logger.warning("fragments %s not read: cache unavailable", kind, exc_info=True)
+        found, keys = {}, [None] * len(items)
     template = get_template(template_name)
     fresh: dict[str, str] = {}
     rendered = []

@@ -231,3 +231,14 @@ def test_a_withdrawn_evidence_changes_the_digest_of_its_response(assessment, tat
     after = state_digest(responses_for_fill(assessment=assessment, tatanan=tatanan)[0])
     assert before == again
     assert after != before
+
+
+def test_the_fill_page_works_without_a_cache(client, coordinator, assessment, tatanan, first, monkeypatch):
+    from kks import fragments
+    from kks.tests.test_fragments import BrokenCache
+
+    monkeypatch.setattr(fragments, "cache", BrokenCache())
+    client.force_login(coordinator)
+    page = client.get(f"/penilaian/{assessment.pk}/tatanan/{tatanan.pk}/")
+    assert page.status_code == 200
+    assert f'id="r{first.pk}"' in page.content.decode()

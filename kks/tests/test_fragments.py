@@ -61,3 +61,25 @@ def test_the_release_covers_the_templates_and_template_tags():
     assert "evaluations/templatetags/review_ui.py" in names
     assert "evaluations/models.py" in names
     assert not any(".venv" in name for name in names)
+
+
+class BrokenCache:
+    def get_many(self, keys):
+        raise ConnectionError("redis is down")
+
+    def set_many(self, *args, **kwargs):
+        raise AssertionError("nothing is stored when the cache could not be read")
+
+
+def test_without_a_working_cache_the_fragments_are_rendered(rf, monkeypatch, caplog):
+    from kks import fragments
+
+    monkeypatch.setattr(fragments, "cache", BrokenCache())
+    request = rf.get("/")
+    html = fragments.render_cached(
+        request, "evaluations/reports/_legend.html", [({}, "digest-a"), ({}, None)], kind="probe", timeout=60
+    )
+    assert len(html) == 2
+    assert html[0] == html[1]
+    assert html[0].strip()
+    assert "cache unavailable" in caplog.text
