@@ -168,7 +168,10 @@ def render_cached(
                 fresh[key] = html
         rendered.append(html)
     if fresh:
-        cache.set_many(fresh, timeout)
+        try:
+            cache.set_many(fresh, timeout)
+        except Exception:  # not stored: rendered again next time
+            logger.warning("fragments %s not stored: cache unavailable", kind, exc_info=True)
     token = get_token(request)
     # The HTML was made by an autoescaping template; only the token is put in.
     return [mark_safe(html.replace(CSRF_PLACEHOLDER, token)) for html in rendered]

@@ -83,3 +83,22 @@ def test_without_a_working_cache_the_fragments_are_rendered(rf, monkeypatch, cap
     assert html[0] == html[1]
     assert html[0].strip()
     assert "cache unavailable" in caplog.text
+
+
+class ReadOnlyCache:
+    def get_many(self, keys):
+        return {}
+
+    def set_many(self, *args, **kwargs):
+        raise ConnectionError("redis is out of memory")
+
+
+def test_a_cache_that_cannot_store_still_gives_the_page(rf, monkeypatch, caplog):
+    from kks import fragments
+
+    monkeypatch.setattr(fragments, "cache", ReadOnlyCache())
+    html = fragments.render_cached(
+        rf.get("/"), "evaluations/reports/_legend.html", [({}, "digest-a")], kind="probe", timeout=60
+    )
+    assert html[0].strip()
+    assert "not stored" in caplog.text
