@@ -59,18 +59,22 @@ def _hash(text: str) -> str:
 
 
 def _model_state(obj: Model, memo: dict[int, str]) -> tuple:
+    value_of = _value
     state: list[Any] = [obj._meta.label]
     for name, value in obj.__dict__.items():
-        if name.startswith("_"):
+        if name[0] == "_":
             continue
-        if isinstance(value, BaseForm):
-            # Forms attached for the template (an evidence's replace form) are built from fixed prefixes.
-            continue
-        state.append((name, _value(value, memo)))
-    cached = getattr(obj._state, "fields_cache", {})
-    state.extend((name, _value(value, memo)) for name, value in sorted(cached.items()))
-    prefetched = obj.__dict__.get("_prefetched_objects_cache", {})
-    state.extend((name, _value(rows, memo)) for name, rows in sorted(prefetched.items()))
+        if type(value) in EXACT_PLAIN:
+            state.append((name, value))
+        elif not isinstance(value, BaseForm):
+            # (Forms attached for the template, such as an evidence's replace form, come from fixed prefixes.)
+            state.append((name, value_of(value, memo)))
+    cached = obj._state.fields_cache
+    if cached:
+        state.extend((name, value_of(value, memo)) for name, value in sorted(cached.items()))
+    prefetched = obj.__dict__.get("_prefetched_objects_cache")
+    if prefetched:
+        state.extend((name, value_of(rows, memo)) for name, rows in sorted(prefetched.items()))
     return tuple(state)
 
 
