@@ -145,14 +145,16 @@ def render_cached(
     kind: str,
     timeout: int,
     prepare: Callable[[int], None] | None = None,
+    with_request: bool = False,
 ) -> list[SafeString]:
     """Each (context, digest) of ``items`` rendered with ``template_name``, in order: the cached ones read in one
     round trip, the others (and those without a digest) rendered and stored. Without a working cache, all are
     rendered. ``prepare(i)`` runs before item i
     is rendered (to build what only rendering needs).
 
-    The template is rendered without the request, so it reads only its own context; its CSRF token is a
-    placeholder that is replaced by the request's token, so no token is ever cached."""
+    The template is rendered without the request, so it reads only its own context (``with_request`` for one
+    that needs it, such as ``{% querystring %}``: the digest must then cover what it reads of the request); its
+    CSRF token is a placeholder that is replaced by the request's token, so no token is ever cached."""
     keys = keys_for(kind, [digest for _context, digest in items])
     try:
         found = cache.get_many([key for key in keys if key])
@@ -167,7 +169,7 @@ def render_cached(
         if html is None:
             if prepare is not None:
                 prepare(index)
-            html = template.render({**context, "csrf_token": CSRF_PLACEHOLDER})
+            html = template.render({**context, "csrf_token": CSRF_PLACEHOLDER}, request if with_request else None)
             if key:
                 fresh[key] = html
         rendered.append(html)

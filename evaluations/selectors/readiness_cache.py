@@ -12,6 +12,7 @@ shell) could leave, and the nightly summary repair touches the rows it fixes.
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -26,6 +27,7 @@ from forums.models import Region
 
 T = TypeVar("T")
 TIMEOUT_S = 600
+logger = logging.getLogger(__name__)
 VERSION = 1  # raise when the cached row classes change shape
 
 
@@ -66,9 +68,16 @@ def cached_rows(*, cycle: Cycle, scope: str, basis: str, compute: Callable[[], T
     raw = f"{VERSION}|{scope}|{basis}|{get_language()}|{readiness_fingerprint(cycle)}"
     version = hashlib.sha256(raw.encode()).hexdigest()
     key = "readiness-rows:" + version
-    found = cache.get(key)
+    try:
+        found = cache.get(key)
+    except Exception:  # the cache is down: build the rows (slower, still right)
+        logger.warning("readiness rows not read: cache unavailable", exc_info=True)
+        return compute(), version
     if found is not None:
         return found, version
     value = compute()
-    cache.set(key, value, TIMEOUT_S)
+    try:
+        cache.set(key, value, TIMEOUT_S)
+    except Exception:
+        logger.warning("readiness rows not stored: cache unavailable", exc_info=True)
     return value, version

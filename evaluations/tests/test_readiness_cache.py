@@ -139,3 +139,28 @@ def test_each_sort_and_filter_has_its_own_rendered_table(client, assessment, pro
     assert ascending[0] < ascending[1]
     assert descending[0] > descending[1]
     assert order("?urut=nama") == ascending  # cached, still its own order
+
+
+def test_the_reports_and_downloads_work_without_a_cache(
+    client, assessment, province, cycle, coordinator, provincial, national, monkeypatch
+):
+    """A Redis outage makes the reports slower, not broken: rows, table and files are made afresh."""
+    from django.urls import reverse
+
+    from evaluations.selectors import readiness_cache
+    from evaluations.views import reports
+    from kks import fragments
+    from kks.tests.test_fragments import BrokenCache
+
+    filled(_tatanan(assessment)[0], coordinator, 100)
+    for module in (fragments, readiness_cache, reports):
+        monkeypatch.setattr(module, "cache", BrokenCache())
+    client.force_login(provincial)
+    cell = province_readiness(province=province, cycle=cycle, basis="self").rows[0].cells[0]
+    page = client.get(reverse("evaluations:province-report", args=[province.pk]) + "?nilai=self")
+    assert page.status_code == 200
+    assert f"{cell.filled}/{cell.total}".encode() in page.content
+    assert client.get(reverse("evaluations:province-report-csv", args=[province.pk])).status_code == 200
+    client.force_login(national)
+    assert client.get(reverse("evaluations:national-report")).status_code == 200
+    assert client.get(reverse("evaluations:national-report-xlsx")).status_code == 200

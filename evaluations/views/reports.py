@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -38,8 +39,11 @@ from forums.permissions import (
     get_for_user_or_404,
     provinces_visible_to,
 )
+from kks.fragments import render_cached
 
 FILE_CACHE_S = 600
+TABLE_TEMPLATE = "evaluations/reports/_page_table.html"
+logger = logging.getLogger(__name__)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -101,7 +105,18 @@ def _sorting(table):
 
 def _page(request, template, table, extra):
     columns = [{"tatanan": t, "sort": extra["sort_links"][f"t{t.number}"]} for t in table.tatanan]
-    return render(request, template, {"table": table, "columns": columns, "chart": readiness_chart(table), **extra})
+    context = {"table": table, "columns": columns, "sort_links": extra["sort_links"]}
+    # The rendered table, keyed by its rows' version and the query string (sort, filters); kks.fragments adds
+    # the release and language, and renders it anyway when the cache is down.
+    digest = hashlib.sha256(f"{table.version}|{request.get_full_path()}".encode()).hexdigest()
+    (table_html,) = render_cached(
+        request, TABLE_TEMPLATE, [(context, digest)], kind="readiness-table", timeout=FILE_CACHE_S, with_request=True
+    )
+    return render(
+        request,
+        template,
+        {"table": table, "table_html": table_html, "chart": readiness_chart(table), **extra},
+    )
 
 
 def _province(request, pk):
@@ -177,11 +192,18 @@ def _file_bytes(request, table, fmt: str) -> bytes:
     """The XLSX or CSV of ``table``, made once per version of its rows, query (sort, filters) and language."""
     raw = f"{table.version}|{fmt}|{request.get_full_path()}|{get_language()}"
     key = "readiness-file:" + hashlib.sha256(raw.encode()).hexdigest()
-    body = cache.get(key)
+    try:
+        body = cache.get(key)
+    except Exception:  # the cache is down: make the file (slower, still right)
+        logger.warning("readiness file not read: cache unavailable", exc_info=True)
+        body = None
     if body is None:
         sheet = exports.readiness_sheet(table)
         body = exports.xlsx_bytes([sheet]) if fmt == "xlsx" else exports.csv_bytes(sheet)
-        cache.set(key, body, FILE_CACHE_S)
+        try:
+            cache.set(key, body, FILE_CACHE_S)
+        except Exception:
+            logger.warning("readiness file not stored: cache unavailable", exc_info=True)
     return body
 
 
