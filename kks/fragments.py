@@ -116,6 +116,14 @@ def release_files() -> list[Path]:
     return sorted({path for pattern in RELEASE_GLOBS for path in base.glob(pattern) if ".venv" not in path.parts})
 
 
+def digest_or_none(*values: Any, memo: dict[int, str] | None = None) -> str | None:
+    """``state_digest`` of ``values``, or None (render without the cache) when something in them is undigestible."""
+    try:
+        return state_digest(*values, memo=memo)
+    except Undigestible:
+        return None
+
+
 @functools.cache
 def release_digest() -> str:
     """A digest of the source that renders fragments, read once per process (a deploy gives a new one)."""

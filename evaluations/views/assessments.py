@@ -30,7 +30,7 @@ from forums.permissions import (
     can_request_dossier,
     can_view_audit,
 )
-from kks.fragments import Undigestible, render_cached, state_digest
+from kks.fragments import digest_or_none, render_cached
 
 from .fill import visible_assessment
 
@@ -88,10 +88,7 @@ def _body_digest(context: dict) -> str | None:
     if any(context[name] is not None and context[name].is_bound for name in FORMS):
         return None
     shown = {key: value for key, value in context.items() if key not in FORMS}
-    try:
-        return state_digest(shown, {name: context[name] is not None for name in FORMS})
-    except Undigestible:
-        return None
+    return digest_or_none(shown, {name: context[name] is not None for name in FORMS})
 
 
 @login_required

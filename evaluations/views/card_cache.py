@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from django.http import HttpRequest
 from django.utils.safestring import SafeString
 
-from kks.fragments import Undigestible, render_cached, state_digest
+from kks.fragments import digest_or_none, render_cached
 
 if TYPE_CHECKING:
     from .fill import Card
@@ -30,21 +30,18 @@ def card_digest(card: Card, memo: dict[int, str]) -> str | None:
     """The digest of everything ``card`` shows, or None when it must not be cached."""
     if card.has_input:
         return None
-    try:
-        return state_digest(
-            card.response,
-            card.can_fill,
-            card.editable,
-            card.closed_message,
-            card.can_comment,
-            card.notice,
-            card.errors,
-            card.inline,
-            card.urls,
-            memo=memo,
-        )
-    except Undigestible:
-        return None
+    return digest_or_none(
+        card.response,
+        card.can_fill,
+        card.editable,
+        card.closed_message,
+        card.can_comment,
+        card.notice,
+        card.errors,
+        card.inline,
+        card.urls,
+        memo=memo,
+    )
 
 
 def render_cards(request: HttpRequest, cards: Sequence[Card], *, labels: dict[str, str]) -> list[SafeString]:

@@ -45,7 +45,7 @@ from forums.permissions import (
     reviews_regency,
     role_of,
 )
-from kks.fragments import Undigestible, render_cached, state_digest
+from kks.fragments import digest_or_none, render_cached
 
 PAGE_SIZE = 25
 QUEUE_FILTERS = ("regency", "tatanan", "opd")
@@ -98,10 +98,7 @@ def review_queue_view(request):
 def _queue_rows_html(request, rows, filter_query: str):
     """The page's rows, cached under a digest of the rows as loaded and the filter carried in their links."""
     context = {"rows": rows, "filter_query": filter_query}
-    try:
-        digest = state_digest(rows, filter_query)
-    except Undigestible:
-        digest = None
+    digest = digest_or_none(rows, filter_query)
     return render_cached(request, QUEUE_ROWS, [(context, digest)], kind="queue-rows", timeout=600)[0]
 
 
